@@ -1,0 +1,78 @@
+"""Peewee models of the bureau (SPEC §2–§7). `db` is bound by `init_db()` in the app factory."""
+
+from models.assessment import (
+    Absence,
+    Adjustment,
+    Appeal,
+    DemocraticEvaluation,
+    Exemption,
+    GradeOverride,
+    ImprovementRecord,
+    MassEvaluation,
+    Veto,
+)
+from models.base import AuditLog, BaseModel, PeriodLocked, acting_as, audit_suspended, db, init_db
+from models.org import (
+    AssessmentYear,
+    CalendarOverride,
+    ClosedPeriod,
+    Division,
+    DivisionMembership,
+    DocumentSequence,
+    LeaderAssignment,
+    PayStandard,
+    Person,
+)
+from models.plans import (
+    AnalysisMeeting,
+    AnnualArrangement,
+    AnnualTarget,
+    MonthlyPlan,
+    MonthlyReport,
+    PlanItem,
+    WeeklyTask,
+)
+from models.worklog import ExtraTimeClaim, ItemLibraryEntry, WeeklyReview, WorkLogEntry
+
+ALL_MODELS: list[type] = [
+    AuditLog,
+    Division,
+    Person,
+    LeaderAssignment,
+    DivisionMembership,
+    AssessmentYear,
+    PayStandard,
+    CalendarOverride,
+    ClosedPeriod,
+    DocumentSequence,
+    AnnualTarget,
+    AnnualArrangement,
+    MonthlyPlan,
+    PlanItem,
+    WeeklyTask,
+    AnalysisMeeting,
+    MonthlyReport,
+    ItemLibraryEntry,
+    WeeklyReview,
+    WorkLogEntry,
+    ExtraTimeClaim,
+    Absence,
+    Exemption,
+    Adjustment,
+    MassEvaluation,
+    DemocraticEvaluation,
+    Veto,
+    GradeOverride,
+    Appeal,
+    ImprovementRecord,
+]
+
+__all__ = [m.__name__ for m in ALL_MODELS] + [
+    "ALL_MODELS",
+    "BaseModel",
+    "PeriodLocked",
+    "acting_as",
+    "audit_suspended",
+    "db",
+    "init_db",
+]

@@ -1,0 +1,203 @@
+"""Database handle, the base model and the audit trail (R-AUD-1, R-DB-1).
+
+`db` is a DatabaseProxy bound by `init_db()` from a URL: SQLite by default (WAL, foreign keys on),
+PostgreSQL through `DATABASE_URL`. Every save and delete of a model instance writes an `AuditLog` row
+with who, when, and the field values before and after, so admin screens and services are audited alike.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import datetime as dt
+import decimal
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import peewee as pw
+from playhouse.db_url import connect
+
+db = pw.DatabaseProxy()
+
+_actor: contextvars.ContextVar[tuple[int | None, str] | None] = contextvars.ContextVar("actor", default=None)
+_audit_off: contextvars.ContextVar[bool] = contextvars.ContextVar("audit_off", default=False)
+
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    "synchronous": "normal",
+    "busy_timeout": 10000,
+    "cache_size": -64 * 1024,
+}
+
+
+def init_db(url: str) -> pw.Database:
+    """Bind the proxy to the database at `url` (sqlite:///path or postgresql://…)."""
+    if url.startswith("sqlite"):
+        database = connect(url, pragmas=SQLITE_PRAGMAS)
+    else:
+        database = connect(url)
+    db.initialize(database)
+    return database
+
+
+class PeriodLocked(Exception):  # noqa: N818 - a domain refusal, not a programming error
+    """Raised when a write touches a closed period (R-AUD-1)."""
+
+
+@contextlib.contextmanager
+def acting_as(person_id: int | None, name: str = "") -> Iterator[None]:
+    """Attribute every audited write inside the block to this person."""
+    token = _actor.set((person_id, name))
+    try:
+        yield
+    finally:
+        _actor.reset(token)
+
+
+def current_actor() -> tuple[int | None, str]:
+    return _actor.get() or (None, "system")
+
+
+@contextlib.contextmanager
+def audit_suspended() -> Iterator[None]:
+    """Bulk loaders (the demo generator, migrations) write without per-row audit; they log one summary row."""
+    token = _audit_off.set(True)
+    try:
+        yield
+    finally:
+        _audit_off.reset(token)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return f"<{len(value)} bytes>"
+    return value
+
+
+def _field_values(instance: BaseModel) -> dict[str, Any]:
+    values = {}
+    for name, field in instance._meta.fields.items():
+        if name in getattr(instance._meta, "audit_exclude", ()):
+            continue
+        raw = instance.__data__.get(field.name)
+        values[name] = _jsonable(raw)
+    return values
+
+
+class BaseModel(pw.Model):
+    """Base of every model: audited saves and deletes, and the period lock."""
+
+    class Meta:
+        database = db
+        legacy_table_names = False
+
+    def locked_period(self) -> tuple[int, int | None] | None:
+        """The (year, month) this record belongs to, if closing that period must freeze it."""
+        return None
+
+    def _check_lock(self) -> None:
+        period = self.locked_period()
+        if period is None:
+            return
+        from models.org import ClosedPeriod  # models within one package; avoids a cycle at import
+
+        year, month = period
+        query = ClosedPeriod.select().where(ClosedPeriod.year == year)
+        query = query.where((ClosedPeriod.month.is_null()) | (ClosedPeriod.month == month))
+        if query.exists():
+            label = f"{year}年{month}月" if month else f"{year}年度"
+            raise PeriodLocked(f"{label}已结账锁定，不能再修改")
+
+    def save(self, *args: Any, **kwargs: Any) -> int:
+        audit = not _audit_off.get() and not isinstance(self, AuditLog)
+        creating = self._pk is None or kwargs.get("force_insert", False)
+        before = None
+        if audit and not creating:
+            old = type(self).get_or_none(type(self)._meta.primary_key == self._pk)
+            before = _field_values(old) if old is not None else None
+            if old is not None:
+                old._check_lock()
+        self._check_lock()
+        with self._meta.database.atomic():
+            result = super().save(*args, **kwargs)
+            if audit:
+                after = _field_values(self)
+                if before is not None:
+                    changed = {k for k in after if after[k] != before.get(k)}
+                    if not changed:
+                        return result
+                    before = {k: before.get(k) for k in changed}
+                    after = {k: after[k] for k in changed}
+                AuditLog.record("create" if before is None else "update", self, before, after)
+        return result
+
+    def delete_instance(self, *args: Any, **kwargs: Any) -> int:
+        self._check_lock()
+        with self._meta.database.atomic():
+            if not _audit_off.get():
+                AuditLog.record("delete", self, _field_values(self), None)
+            return super().delete_instance(*args, **kwargs)
+
+
+class JSONField(pw.TextField):
+    """JSON stored as text on every backend; Decimals are written as strings."""
+
+    def db_value(self, value: Any) -> str | None:
+        if value is None:
+            return None
+        return json.dumps(value, ensure_ascii=False, default=_jsonable, sort_keys=True)
+
+    def python_value(self, value: Any) -> Any:
+        if value is None or value == "":
+            return None
+        return json.loads(value)
+
+
+def Money(**kwargs: Any) -> pw.DecimalField:  # noqa: N802 - reads as a field type
+    """Yuan, exact to the fen."""
+    kwargs.setdefault("max_digits", 14)
+    return pw.DecimalField(decimal_places=2, auto_round=True, rounding=decimal.ROUND_HALF_UP, **kwargs)
+
+
+def Hours(**kwargs: Any) -> pw.DecimalField:  # noqa: N802
+    """Hours or points with two decimals, exact."""
+    kwargs.setdefault("max_digits", 10)
+    return pw.DecimalField(decimal_places=2, auto_round=True, rounding=decimal.ROUND_HALF_UP, **kwargs)
+
+
+class AuditLog(pw.Model):
+    """留痕: one row per change of a record — who, when, which record, values before and after (R-AUD-1)."""
+
+    at = pw.DateTimeField(default=dt.datetime.now, index=True)
+    actor_id = pw.IntegerField(null=True, index=True)
+    actor_name = pw.CharField(max_length=100, default="")
+    action = pw.CharField(max_length=10)
+    model = pw.CharField(max_length=60, index=True)
+    record_id = pw.CharField(max_length=60, index=True)
+    before = JSONField(null=True)
+    after = JSONField(null=True)
+
+    class Meta:
+        database = db
+        legacy_table_names = False
+        table_name = "audit_log"
+        indexes = ((("model", "record_id"), False),)
+
+    @classmethod
+    def record(cls, action: str, instance: pw.Model, before: dict | None, after: dict | None) -> AuditLog:
+        actor_id, actor_name = current_actor()
+        return cls.create(
+            actor_id=actor_id,
+            actor_name=actor_name,
+            action=action,
+            model=type(instance).__name__,
+            record_id=str(instance._pk),
+            before=before,
+            after=after,
+        )

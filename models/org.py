@@ -1,0 +1,176 @@
+"""Organisation: divisions, people, their dated history, the year and its rules (SPEC §1–§2, R-ORG-*)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import peewee as pw
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from models.base import BaseModel, JSONField, Money
+
+DIVISION_CATEGORIES = (("business", "业务处室"), ("general", "综合处室"))
+POSITIONS = (
+    ("director", "局长"),
+    ("leader", "分管领导"),
+    ("head", "处室负责人"),
+    ("deputy", "处室副职"),
+    ("staff", "工作人员"),
+)
+EMPLOYMENT_KINDS = (("regular", "在编"), ("borrowed", "借用"))
+
+
+class Division(BaseModel):
+    """处室 (R-ORG-1): business or general; one leader in charge (R-ORG-2)."""
+
+    code = pw.CharField(max_length=20, unique=True)
+    name = pw.CharField(max_length=50, unique=True)
+    category = pw.CharField(max_length=10, choices=DIVISION_CATEGORIES)
+    sort_order = pw.IntegerField(default=0)
+    active = pw.BooleanField(default=True)
+
+    class Meta:
+        table_name = "division"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Person(BaseModel):
+    """人员: position, rank level (drives pay standards), employment kind, login (R-ORG-3, R-SEC-1).
+
+    `division` is the current division; `DivisionMembership` keeps the dated history.
+    `office_member` marks the performance office (局绩效办); `party_group_member` the party group (局党组).
+    """
+
+    code = pw.CharField(max_length=20, unique=True)
+    name = pw.CharField(max_length=50, index=True)
+    division = pw.ForeignKeyField(Division, null=True, backref="people", on_delete="RESTRICT")
+    position = pw.CharField(max_length=10, choices=POSITIONS, index=True)
+    level = pw.CharField(max_length=20)
+    employment = pw.CharField(max_length=10, choices=EMPLOYMENT_KINDS, default="regular")
+    joined = pw.DateField(null=True)
+    left = pw.DateField(null=True)
+    office_member = pw.BooleanField(default=False)
+    party_group_member = pw.BooleanField(default=False)
+    username = pw.CharField(max_length=50, unique=True, null=True)
+    password_hash = pw.CharField(max_length=255, null=True)
+    active = pw.BooleanField(default=True)
+    locale = pw.CharField(max_length=10, default="zh_Hans_CN")
+
+    class Meta:
+        table_name = "person"
+        audit_exclude = ("password_hash",)
+
+    def __str__(self) -> str:
+        return self.name
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    @property
+    def roles(self) -> frozenset[str]:
+        """Access roles of SPEC §1: the position plus office / party-group membership."""
+        roles = {self.position}
+        if self.office_member:
+            roles.add("office")
+        if self.party_group_member:
+            roles.add("party_group")
+        return frozenset(roles)
+
+
+class DivisionMembership(BaseModel):
+    """A person's division from a date on (R-ORG-3): a move takes effect on `start`."""
+
+    person = pw.ForeignKeyField(Person, backref="memberships", on_delete="CASCADE")
+    division = pw.ForeignKeyField(Division, backref="memberships", on_delete="RESTRICT")
+    position = pw.CharField(max_length=10, choices=POSITIONS)
+    start = pw.DateField()
+    end = pw.DateField(null=True)
+
+    class Meta:
+        table_name = "division_membership"
+        indexes = ((("person", "start"), True),)
+
+
+class LeaderAssignment(BaseModel):
+    """分管关系 (R-ORG-2): each division has one leader in charge; a leader may own several divisions."""
+
+    division = pw.ForeignKeyField(Division, unique=True, backref="leader_assignment", on_delete="CASCADE")
+    leader = pw.ForeignKeyField(Person, backref="led_divisions", on_delete="RESTRICT")
+
+    class Meta:
+        table_name = "leader_assignment"
+
+    def __str__(self) -> str:
+        return f"{self.leader.name} 分管 {self.division.name}"
+
+
+class AssessmentYear(BaseModel):
+    """考核年度: the period and the rule parameters of RULES §8 (only overrides are stored)."""
+
+    year = pw.IntegerField(unique=True)
+    period_start = pw.IntegerField(default=1)
+    period_end = pw.IntegerField(default=12)
+    rules = JSONField(default=dict)
+    locked = pw.BooleanField(default=False)
+
+    class Meta:
+        table_name = "assessment_year"
+
+    def __str__(self) -> str:
+        return f"{self.year}年度"
+
+
+class PayStandard(BaseModel):
+    """兑现标准 by rank level and year (R-PAY-3: bases come from the city's rules)."""
+
+    year = pw.IntegerField(index=True)
+    level = pw.CharField(max_length=20)
+    org_monthly = Money(default=0)
+    personal_monthly = Money(default=0)
+    competitive_rate = Money(default=0)
+    annual_base = Money(default=0)
+
+    class Meta:
+        table_name = "pay_standard"
+        indexes = ((("year", "level"), True),)
+
+
+class CalendarOverride(BaseModel):
+    """日历调整 (R-CAL-1): the office forces a day to working or non-working; the override wins."""
+
+    date = pw.DateField(unique=True)
+    kind = pw.CharField(max_length=10, choices=(("workday", "工作日"), ("holiday", "休息日")))
+    note = pw.CharField(max_length=100, default="")
+
+    class Meta:
+        table_name = "calendar_override"
+
+
+class ClosedPeriod(BaseModel):
+    """结账: once a month (or, with month empty, a whole year) is closed, its records are locked (R-AUD-1)."""
+
+    year = pw.IntegerField()
+    month = pw.IntegerField(null=True)
+    closed_at = pw.DateTimeField(default=dt.datetime.now)
+    closed_by = pw.ForeignKeyField(Person, null=True, on_delete="RESTRICT")
+
+    class Meta:
+        table_name = "closed_period"
+        indexes = ((("year", "month"), True),)
+
+
+class DocumentSequence(BaseModel):
+    """发文字号序列: numbers per prefix and year, allocated once and never reused (R-RPT-1)."""
+
+    prefix = pw.CharField(max_length=20)
+    year = pw.IntegerField()
+    last = pw.IntegerField(default=0)
+
+    class Meta:
+        table_name = "document_sequence"
+        indexes = ((("prefix", "year"), True),)

@@ -1,0 +1,20 @@
+"""The bureau portal: `create_app()` is a short list of each part's `init_app` (STYLE §2)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from portal import config as settings
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.update(settings.load(app.instance_path, config))
+
+    from portal import cli, database
+
+    database.init_app(app)
+    cli.init_app(app)
+    return app

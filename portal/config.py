@@ -1,0 +1,46 @@
+"""Every setting once (STYLE §4): its default and the environment variable that overrides it."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+SETTINGS: dict[str, tuple[str, Any]] = {
+    # name: (environment variable, default)
+    "DATABASE_URL": ("DATABASE_URL", None),  # None: sqlite file in the instance folder
+    "SECRET_KEY": ("SECRET_KEY", None),  # None: generated once into the instance folder
+    "BABEL_DEFAULT_LOCALE": ("BUREAU_LOCALE", "zh_Hans_CN"),
+    "BABEL_DEFAULT_TIMEZONE": ("BUREAU_TIMEZONE", "Asia/Shanghai"),
+    "BUREAU_NAME": ("BUREAU_NAME", "××市规划局"),
+    "NOTICE_ISSUER": ("NOTICE_ISSUER", "××市规划局绩效管理办公室"),
+    "NOTICE_PREFIX": ("NOTICE_PREFIX", "规绩"),
+    "NOTICE_COPY_TO": ("NOTICE_COPY_TO", "局党组成员"),
+    "NOTICE_PRINTER": ("NOTICE_PRINTER", "××市规划局办公室"),
+    "CURRENT_YEAR": ("BUREAU_YEAR", None),  # None: the latest assessment year in the database
+}
+
+LANGUAGES = {"zh_Hans_CN": "中文", "en": "English"}
+
+
+def load(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    config: dict[str, Any] = {}
+    for name, (env, default) in SETTINGS.items():
+        config[name] = os.environ.get(env, default)
+    config.update(overrides or {})
+    instance = Path(instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    if not config["DATABASE_URL"]:
+        config["DATABASE_URL"] = f"sqlite:///{instance / 'bureau.sqlite'}"
+    if not config["SECRET_KEY"]:
+        key_file = instance / "secret_key"
+        if not key_file.exists():
+            key_file.write_text(secrets.token_hex(32), encoding="ascii")
+            key_file.chmod(0o600)
+        config["SECRET_KEY"] = key_file.read_text(encoding="ascii").strip()
+    config.setdefault("WTF_CSRF_TIME_LIMIT", None)
+    config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(Path(__file__).with_name("translations")))
+    return config

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# One command: set everything up and start the portal on a SQLite file with the demo bureau.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
+export FLASK_APP=portal
+.venv/bin/flask migrate
+.venv/bin/flask demo
+echo "== 门户地址 / portal: http://127.0.0.1:5000"
+exec .venv/bin/flask run --host 127.0.0.1 --port "${PORT:-5000}"

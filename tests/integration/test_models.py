@@ -1,0 +1,113 @@
+"""Models, audit trail and migrations on both backends (R-AUD-1, R-DB-1, R-ORG-3)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import peewee as pw
+import pytest
+
+import models
+from models import AuditLog, ClosedPeriod, PeriodLocked, acting_as, db, init_db
+from models.migrate import all_migrations, pending, upgrade
+from tests.factories import make_division, make_library_entry, make_log_entry, make_person, make_plan
+
+
+def test_every_change_is_audited_with_before_and_after(database):
+    """R-AUD-1: who, when, which record, the values before and after."""
+    division = make_division(name="规划管理处")
+    author = make_person(division=division, name="办公室甲")
+    with acting_as(author.id, author.name):
+        division.name = "用地规划处"
+        division.save()
+    row = AuditLog.select().where(AuditLog.model == "Division", AuditLog.action == "update").get()
+    assert row.before == {"name": "规划管理处"}
+    assert row.after == {"name": "用地规划处"}
+    assert (row.actor_id, row.actor_name) == (author.id, "办公室甲")
+    assert row.record_id == str(division.id)
+
+
+def test_saving_without_changes_writes_no_audit_row(database):
+    division = make_division()
+    before = AuditLog.select().count()
+    division.save()
+    assert AuditLog.select().count() == before
+
+
+def test_password_hash_never_enters_the_audit_log(database):
+    """R-SEC-1: hashed passwords, and the hash is not copied into the trail."""
+    person = make_person(password="secret-1")
+    person.set_password("secret-2")
+    person.save()
+    for row in AuditLog.select().where(AuditLog.model == "Person"):
+        assert "password_hash" not in (row.before or {})
+        assert "password_hash" not in (row.after or {})
+    assert person.check_password("secret-2") and not person.check_password("secret-1")
+
+
+def test_delete_is_audited_and_refused_when_a_result_depends_on_it(database):
+    """R-AUD-1: nothing is deleted that a result depends on."""
+    division = make_division()
+    person = make_person(division=division)
+    with pytest.raises(pw.IntegrityError), db.atomic():
+        division.delete_instance()
+    lonely = make_division()
+    lonely.delete_instance()
+    assert AuditLog.select().where(AuditLog.action == "delete", AuditLog.model == "Division").count() == 1
+    assert person.division_id == division.id
+
+
+def test_closing_a_month_locks_its_logs_and_plans(database):
+    """R-AUD-1: closing a period locks it."""
+    division = make_division()
+    person = make_person(division=division)
+    entry = make_log_entry(person, make_library_entry(division), date=dt.date(2023, 10, 9))
+    plan = make_plan(division, 2023, 10)
+    ClosedPeriod.create(year=2023, month=10)
+    entry.quantity = Decimal(2)
+    with pytest.raises(PeriodLocked, match="2023年10月已结账锁定"):
+        entry.save()
+    with pytest.raises(PeriodLocked):
+        plan.delete_instance()
+    make_log_entry(person, entry.item, date=dt.date(2023, 11, 1))
+
+
+def test_decimal_hours_round_trip_exactly(database):
+    """Money, scores and hours are Decimal, never float."""
+    division = make_division()
+    item = make_library_entry(division, standard_hours=Decimal("0.1"))
+    entry = make_log_entry(make_person(division=division), item, quantity=Decimal(3))
+    fresh = type(entry).get_by_id(entry.id)
+    assert fresh.hours == Decimal("0.30")
+    assert isinstance(fresh.hours, Decimal)
+
+
+def test_migrations_bring_an_empty_and_a_previous_version_database_to_the_models(tmp_path, database_url):
+    """STYLE §9: an empty database and one at the previous schema version both migrate to the models."""
+    if database_url.startswith("sqlite"):
+        urls = [f"sqlite:///{tmp_path / 'empty.sqlite'}", f"sqlite:///{tmp_path / 'old.sqlite'}"]
+    else:
+        pytest.importorskip("psycopg2")
+        urls = [database_url]
+    for i, url in enumerate(urls):
+        database = init_db(url)
+        with database.connection_context():
+            if database_url.startswith("postgres"):
+                database.execute_sql("CREATE SCHEMA IF NOT EXISTS migtest")
+                database.execute_sql("DROP SCHEMA migtest CASCADE; CREATE SCHEMA migtest")
+                database.execute_sql("SET search_path TO migtest")
+            names = all_migrations(database)
+            assert len(names) >= 2
+            if i == 1 or database_url.startswith("postgres"):
+                upgrade(database, names[-2])
+                assert "division" in database.get_tables()
+            upgrade(database)
+            for model in models.ALL_MODELS:
+                columns = {c.name for c in database.get_columns(model._meta.table_name)}
+                assert columns == {f.column_name for f in model._meta.sorted_fields}, model.__name__
+            assert pending(database) == []
+            if database_url.startswith("postgres"):
+                database.execute_sql("SET search_path TO public")
+                database.execute_sql("DROP SCHEMA migtest CASCADE")
+    init_db(database_url)
