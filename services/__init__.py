@@ -1,1 +1,1 @@
-"""Placeholder: filled in by its own issue."""
+"""Use-cases called by the views, the CLI and the workflows. Every write goes through here."""
