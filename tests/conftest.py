@@ -120,3 +120,16 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def login_as(client):
+    """Log the test client in as a person: `login_as(person)`; returns the person."""
+
+    def _login(person):
+        with client.session_transaction() as session:
+            session["_user_id"] = str(person.id)
+            session["_fresh"] = True
+        return person
+
+    return _login
