@@ -18,6 +18,8 @@ POSITIONS = (
     ("staff", "工作人员"),
 )
 EMPLOYMENT_KINDS = (("regular", "在编"), ("borrowed", "借用"))
+# werkzeug's default (scrypt) unless a deployment or the test suite chooses another method
+PASSWORD_METHOD: str | None = None
 
 
 class Division(BaseModel):
@@ -66,7 +68,10 @@ class Person(BaseModel):
         return self.name
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        if PASSWORD_METHOD:
+            self.password_hash = generate_password_hash(password, method=PASSWORD_METHOD)
+        else:
+            self.password_hash = generate_password_hash(password)
 
     def check_password(self, password: str) -> bool:
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)

@@ -19,6 +19,8 @@ import models
 from models import db, init_db
 from models.migrate import upgrade
 
+models.org.PASSWORD_METHOD = "pbkdf2:sha256:1000"  # fast hashes in tests; production keeps scrypt
+
 PG_DEFAULT = "postgresql://postgres@127.0.0.1:5432/test"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 

@@ -1,0 +1,66 @@
+"""The demo bureau (issue 3 §6): the plan's 8 divisions, its people and three months of real work (R-ORG-1..3)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import peewee as pw
+
+from models import Division, LeaderAssignment, MonthlyPlan, PayStandard, Person, PlanItem, WorkLogEntry
+from services import demo
+
+
+def _fingerprint() -> tuple:
+    people = tuple(Person.select(Person.code, Person.name).order_by(Person.code).tuples())
+    hours = WorkLogEntry.select(pw.fn.COUNT(WorkLogEntry.id)).scalar()
+    return people, hours
+
+
+def test_demo_seeds_the_eight_divisions_of_the_plan(runner, database):
+    """R-ORG-1: 5 business and 3 general divisions, by the plan's names."""
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    business = {d.name for d in Division.select().where(Division.category == "business")}
+    general = {d.name for d in Division.select().where(Division.category == "general")}
+    assert business == {"规划管理处", "用地规划处", "工程规划处", "市政规划处", "村镇规划处"}
+    assert general == {"办公室", "政策法规处", "监察室"}
+    for username in ("juzhang", "fenguan1", "jixiaoban", "chuzhang", "fuchuzhang", "keyuan", "jieyong"):
+        assert username in result.output
+
+
+def test_demo_people_cover_every_role(database):
+    """R-ORG-2, R-ORG-3, R-SCP-1: a director, three leaders (one owns three divisions), the office, 40+ people."""
+    demo.load()
+    assert Person.select().where(Person.position == "director").count() == 1
+    led = [len(list(leader.led_divisions)) for leader in Person.select().where(Person.position == "leader")]
+    assert sorted(led) == [2, 3, 3]
+    assert LeaderAssignment.select().count() == 8
+    assert Person.select().where(Person.division.is_null(False)).count() >= 40
+    assert Person.select().where(Person.employment == "borrowed").exists()
+    assert Person.select().where(Person.office_member).exists()
+    for division in Division.select():
+        positions = [p.position for p in division.people]
+        assert positions.count("head") == 1 and "deputy" in positions and "staff" in positions
+    assert {s.level for s in PayStandard.select()} == {"副局级", "处级", "副处级", "科级"}
+
+
+def test_demo_plans_weigh_100_and_logs_fill_three_months(database):
+    """R-TGT-3: every approved monthly plan's weights sum to exactly 100; R-RUN-4: logs for Oct–Dec 2023."""
+    demo.load()
+    plans = list(MonthlyPlan.select())
+    assert len(plans) == 8 * 3 and all(p.status == "approved" for p in plans)
+    totals = PlanItem.select(PlanItem.plan, pw.fn.SUM(PlanItem.weight).alias("total")).group_by(PlanItem.plan).tuples()
+    assert {Decimal(str(total)) for _, total in totals} == {Decimal(100)}
+    months = {d.month for (d,) in WorkLogEntry.select(WorkLogEntry.date).distinct().tuples()}
+    assert months == {10, 11, 12}
+    assert WorkLogEntry.select().where(WorkLogEntry.status == "draft").exists(), "the last week awaits review"
+
+
+def test_demo_is_deterministic_and_reset_starts_over(runner, database):
+    demo.load()
+    first = _fingerprint()
+    result = runner.invoke(args=["demo", "--reset"])
+    assert result.exit_code == 0, result.output
+    assert _fingerprint() == first
+    again = runner.invoke(args=["demo"])
+    assert "已有数据" in again.output and _fingerprint() == first
