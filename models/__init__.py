@@ -32,6 +32,13 @@ from models.plans import (
     PlanItem,
     WeeklyTask,
 )
+from models.results import (
+    DivisionMonthScore,
+    DivisionYearResult,
+    PersonMonthResult,
+    PersonYearResult,
+    ScoreSnapshot,
+)
 from models.worklog import ExtraTimeClaim, ItemLibraryEntry, WeeklyReview, WorkLogEntry
 
 ALL_MODELS: list[type] = [
@@ -65,6 +72,11 @@ ALL_MODELS: list[type] = [
     GradeOverride,
     Appeal,
     ImprovementRecord,
+    ScoreSnapshot,
+    DivisionMonthScore,
+    DivisionYearResult,
+    PersonMonthResult,
+    PersonYearResult,
 ]
 
 __all__ = [m.__name__ for m in ALL_MODELS] + [

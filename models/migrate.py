@@ -7,6 +7,7 @@ next numbered migration from the difference between the models and the migration
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 import peewee as pw
@@ -45,6 +46,18 @@ def make(database: pw.Database, name: str, models: list[type[pw.Model]]) -> str 
     if written:
         path = MIGRATIONS_DIR / f"{written}.py"
         text = path.read_text(encoding="utf-8")
+        text = _drop_index_churn(text)
         header = "from decimal import ROUND_HALF_UP, Decimal  # noqa: F401\n\nimport peewee as pw\n"
         path.write_text(text.replace("import peewee as pw\n", header, 1), encoding="utf-8")
     return written
+
+
+_INDEX_OP = re.compile(r"^    migrator\.(drop_index|add_index)\((.*?)(?:, unique=(?:True|False))?\)\n", re.M)
+
+
+def _drop_index_churn(text: str) -> str:
+    """peewee-migrate re-creates unchanged indexes as a drop/add pair; keep only real index changes."""
+    ops = [(m.group(1), m.group(2)) for m in _INDEX_OP.finditer(text)]
+    churn = {args for kind, args in ops if kind == "drop_index"} & {args for kind, args in ops if kind == "add_index"}
+    text = _INDEX_OP.sub(lambda m: "" if m.group(2) in churn else m.group(0), text)
+    return re.sub(r"\n{3,}", "\n\n", text)

@@ -35,3 +35,29 @@ def init_app(app: Flask) -> None:
         click.echo(f"演示账号（密码均为 {demo.DEMO_PASSWORD}）/ demo logins (password {demo.DEMO_PASSWORD}):")
         for login in logins:
             click.echo(f"  {login.role:<28} {login.username:<12} {login.name}（{login.division}）")
+
+    @app.cli.command("score")
+    @click.option("--year", type=int, required=True, help="Assessment year, e.g. 2023.")
+    @click.option("--dump-input", type=click.Path(dir_okay=False), help="Write the scoring input JSON here instead.")
+    def score_command(year: int, dump_input: str | None) -> None:
+        """Recompute a year's results from the database and store them as a new snapshot (RULES §7)."""
+        import json
+
+        from services import results
+
+        with db.connection_context():
+            try:
+                if dump_input:
+                    data = results.build_input(year)
+                    with open(dump_input, "w", encoding="utf-8") as handle:
+                        json.dump(data, handle, ensure_ascii=False, indent=1)
+                    click.echo(f"已导出 {year} 年度考核输入：{dump_input}（可用 python -m scoring 复算）")
+                    return
+                snapshot = results.recompute(year, reason="flask score")
+            except results.ScoringFailed as exc:
+                for problem in exc.problems:
+                    click.echo(problem, err=True)
+                raise SystemExit(2) from exc
+        click.echo(f"{snapshot}：已保存（输入 SHA-256 {snapshot.input_sha256[:12]}…）")
+        for warning in snapshot.warnings:
+            click.echo(f"  提示：{warning}")

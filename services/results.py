@@ -1,0 +1,360 @@
+"""From the database to the scoring rules and back (issue 4 §3).
+
+`build_input(year)` reads the models into exactly the input structure of `python -m scoring`
+(RULES §7): only confirmed log hours, approved extra time, approved adjustments and exemptions, the year's
+rule parameters, pay standards and calendar overrides. `recompute(year)` runs the same pure function and
+stores the result as a new versioned `ScoreSnapshot`; screens and notices read snapshots only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from decimal import Decimal
+from typing import Any
+
+import peewee as pw
+
+import scoring
+from models import (
+    Absence,
+    Adjustment,
+    AssessmentYear,
+    CalendarOverride,
+    DemocraticEvaluation,
+    Division,
+    DivisionMonthScore,
+    DivisionYearResult,
+    Exemption,
+    ExtraTimeClaim,
+    GradeOverride,
+    LeaderAssignment,
+    MassEvaluation,
+    MonthlyPlan,
+    PayStandard,
+    Person,
+    PersonMonthResult,
+    PersonYearResult,
+    PlanItem,
+    ScoreSnapshot,
+    Veto,
+    WorkLogEntry,
+    db,
+)
+
+COUNTED_LOG_STATUSES = ("confirmed", "adjusted")
+BATCH = 1000
+
+
+class ScoringFailed(Exception):
+    """The database does not make a valid scoring input; `problems` lists each one in Chinese."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def _num(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _month_key(field: pw.Field) -> pw.Node:
+    """'YYYY-MM' of a date column, computed by the database itself on either backend."""
+    if isinstance(db.obj, pw.PostgresqlDatabase):
+        return pw.fn.to_char(field, "YYYY-MM")
+    return pw.fn.substr(field, 1, 7)
+
+
+def _sum_by_person_month(model: type[pw.Model], hours: pw.Field, where: pw.Expression, year: int) -> list[dict]:
+    """Σ hours per person and month, dated the 1st of the month: the rules only sum hours per month (RULES §4),
+    so the input stays small for a city-scale year."""
+    month = _month_key(model.date)
+    query = (
+        model.select(model.person, month.alias("ym"), pw.fn.SUM(hours).alias("total"))
+        .join(Person, on=(model.person == Person.id))
+        .where(where, model.date.between(f"{year}-01-01", f"{year}-12-31"))
+        .group_by(model.person, month)
+        .tuples()
+    )
+    codes = dict(Person.select(Person.id, Person.code).tuples())
+    rows = []
+    for person_id, ym, total in query:
+        value = Decimal(str(total)).quantize(Decimal("0.01"))
+        rows.append({"person": codes[person_id], "date": f"{ym}-01", "hours": str(value)})
+    rows.sort(key=lambda r: (r["person"], r["date"]))
+    return rows
+
+
+def build_input(year: int) -> dict[str, Any]:
+    """The scoring input of one year, read from the database (RULES §7, §8)."""
+    settings = AssessmentYear.get_or_none(AssessmentYear.year == year)
+    if settings is None:
+        raise ScoringFailed([f"没有 {year} 年度的考核设置（规则设置 → 考核年度）"])
+    start, end = settings.period_start, settings.period_end
+    divisions = list(Division.select().where(Division.active).order_by(Division.sort_order, Division.id))
+    division_code = {d.id: d.code for d in divisions}
+    leader_of = {
+        a.division_id: code
+        for a, code in ((a, a.leader.code) for a in LeaderAssignment.select(LeaderAssignment, Person).join(Person))
+    }
+    people = list(Person.select().where(Person.active).order_by(Person.code))
+    person_code = {p.id: p.code for p in people}
+
+    plan_items = []
+    plans = (
+        PlanItem.select(PlanItem, MonthlyPlan)
+        .join(MonthlyPlan)
+        .where(
+            MonthlyPlan.year == year,
+            MonthlyPlan.month.between(start, end),
+            MonthlyPlan.status == "approved",
+        )
+        .order_by(MonthlyPlan.division, MonthlyPlan.month, PlanItem.seq, PlanItem.id)
+    )
+    pending_months: set[int] = set()
+    for item in plans:
+        if item.outcome == "pending":
+            pending_months.add(item.plan.id)
+        plan_items.append(
+            {
+                "division": division_code.get(item.plan.division_id, f"#{item.plan.division_id}"),
+                "month": f"{year}-{item.plan.month:02d}",
+                "item": item.title,
+                "weight": str(item.weight),
+                "status": item.outcome,
+                "_plan": item.plan.id,
+            }
+        )
+    # A month whose meeting has not yet judged every item is not scored yet (RULES §2: then S = 0, warned).
+    plan_items = [
+        {k: v for k, v in row.items() if k != "_plan"} for row in plan_items if row["_plan"] not in pending_months
+    ]
+
+    hours = _sum_by_person_month(
+        WorkLogEntry,
+        WorkLogEntry.confirmed_hours,
+        WorkLogEntry.status.in_(COUNTED_LOG_STATUSES) & WorkLogEntry.confirmed_hours.is_null(False),
+        year,
+    )
+    extra = [
+        {
+            "person": person_code.get(c.person_id),
+            "date": c.date.isoformat(),
+            "hours": str(c.hours),
+            "reason": c.bulletin,
+        }
+        for c in ExtraTimeClaim.select().where(ExtraTimeClaim.status == "approved").order_by(ExtraTimeClaim.id)
+        if c.person_id in person_code
+    ]
+    absences = [
+        {"person": person_code[a.person_id], "kind": a.kind, "start": a.start.isoformat(), "end": a.end.isoformat()}
+        for a in Absence.select().order_by(Absence.id)
+        if a.person_id in person_code and a.start.year <= year <= a.end.year
+    ]
+    exemptions = [
+        {"person": person_code[e.person_id], "from": e.from_date.isoformat()}
+        for e in Exemption.select().where(Exemption.status == "approved").order_by(Exemption.id)
+        if e.person_id in person_code
+    ]
+    overrides = list(CalendarOverride.select().where(CalendarOverride.date.between(f"{year}-01-01", f"{year}-12-31")))
+    data: dict[str, Any] = {
+        "year": year,
+        "period": {"start": f"{year}-{start:02d}", "end": f"{year}-{end:02d}"},
+        "rules": settings.rules or {},
+        "calendar": {
+            "workdays": sorted(o.date.isoformat() for o in overrides if o.kind == "workday"),
+            "holidays": sorted(o.date.isoformat() for o in overrides if o.kind == "holiday"),
+        },
+        "standards": {
+            s.level: {
+                "org_monthly": str(s.org_monthly),
+                "personal_monthly": str(s.personal_monthly),
+                "competitive_rate": str(s.competitive_rate),
+                "annual_base": str(s.annual_base),
+            }
+            for s in PayStandard.select().where(PayStandard.year == year).order_by(PayStandard.level)
+        },
+        "divisions": [
+            {"id": d.code, "name": d.name, "category": d.category, "leader": leader_of.get(d.id)} for d in divisions
+        ],
+        "people": [
+            {
+                "id": p.code,
+                "name": p.name,
+                "division": division_code.get(p.division_id) if p.division_id else None,
+                "position": p.position,
+                "level": p.level,
+                "joined": p.joined.isoformat() if p.joined else None,
+                "left": p.left.isoformat() if p.left else None,
+            }
+            for p in people
+        ],
+        "plan_items": plan_items,
+        "hours": hours,
+        "extra_time": extra,
+        "absences": absences,
+        "exemptions": exemptions,
+        "mass_evaluation": {
+            division_code[m.division_id]: str(m.score)
+            for m in MassEvaluation.select().where(MassEvaluation.year == year)
+            if m.division_id in division_code
+        },
+        "democratic_evaluation": {
+            person_code[e.person_id]: str(e.score)
+            for e in DemocraticEvaluation.select().where(DemocraticEvaluation.year == year)
+            if e.person_id in person_code
+        },
+        "adjustments": [
+            {"division": division_code[a.division_id], "kind": a.kind, "points": str(a.points), "reason": a.reason}
+            for a in Adjustment.select()
+            .where(Adjustment.year == year, Adjustment.status == "approved")
+            .order_by(Adjustment.id)
+            if a.division_id in division_code
+        ],
+        "vetoes": sorted(
+            division_code[v.division_id]
+            for v in Veto.select().where(Veto.year == year)
+            if v.division_id in division_code
+        ),
+        "grades": {
+            person_code[g.person_id]: g.grade
+            for g in GradeOverride.select().where(GradeOverride.year == year)
+            if g.person_id in person_code
+        },
+    }
+    return data
+
+
+def input_digest(data: dict[str, Any]) -> str:
+    canonical = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def compute(data: dict[str, Any]) -> dict[str, Any]:
+    """Run the pure rules on a JSON-shaped input; the same path as `python -m scoring`."""
+    try:
+        parsed = scoring.parse_input(data)
+    except scoring.InputError as exc:
+        raise ScoringFailed(list(exc.problems)) from exc
+    return scoring.result_to_dict(scoring.compute(parsed))
+
+
+def _dec(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+def recompute(year: int, *, actor: Person | None = None, reason: str = "") -> ScoreSnapshot:
+    """Recompute a year and store it as the new current snapshot (the previous ones are kept)."""
+    data = build_input(year)
+    result = compute(data)
+    divisions = {d.code: d.id for d in Division.select(Division.id, Division.code)}
+    people = {p.code: (p.id, p.division_id) for p in Person.select(Person.id, Person.code, Person.division)}
+    deductions: dict[tuple[str, str], list[dict]] = {}
+    ratio = Decimal(str((data["rules"] or {}).get("unack_deduction_ratio", "0.5")))
+    for item in data["plan_items"]:
+        if item["status"] == "unfinished":
+            lost = (Decimal(item["weight"]) * ratio).quantize(Decimal("0.01"))
+            deductions.setdefault((item["division"], item["month"]), []).append(
+                {"item": item["item"], "weight": item["weight"], "lost": str(lost)}
+            )
+    with db.atomic():
+        last = ScoreSnapshot.select(pw.fn.MAX(ScoreSnapshot.version)).where(ScoreSnapshot.year == year).scalar() or 0
+        ScoreSnapshot.update(current=False).where(ScoreSnapshot.year == year).execute()
+        snapshot = ScoreSnapshot.create(
+            year=year,
+            version=last + 1,
+            created_by=actor,
+            reason=reason,
+            input_sha256=input_digest(data),
+            rules=data["rules"],
+            warnings=result.get("warnings", []),
+            current=True,
+        )
+        month_rows, year_rows = [], []
+        for d in result["divisions"]:
+            did = divisions[d["id"]]
+            for ym, score in d["monthly"].items():
+                month_rows.append(
+                    {
+                        "snapshot": snapshot.id,
+                        "division": did,
+                        "month": int(ym[5:7]),
+                        "score": Decimal(score),
+                        "deductions": json.dumps(deductions.get((d["id"], ym), []), ensure_ascii=False),
+                    }
+                )
+            year_rows.append(
+                {
+                    "snapshot": snapshot.id,
+                    "division": did,
+                    "monthly_avg": Decimal(d["monthly_avg"]),
+                    "mass_evaluation": Decimal(d["mass_evaluation"]),
+                    "bonus": Decimal(d["bonus"]),
+                    "deduction": Decimal(d["deduction"]),
+                    "annual": Decimal(d["annual"]),
+                    "per_capita_hours": Decimal(d["per_capita_hours"]),
+                    "rank": d["rank"],
+                    "tier": d["tier"],
+                    "vetoed": d["vetoed"],
+                }
+            )
+        _insert(DivisionMonthScore, month_rows)
+        _insert(DivisionYearResult, year_rows)
+        pm_rows, py_rows = [], []
+        for p in result["people"]:
+            pid, division_id = people[p["id"]]
+            for ym, m in (p.get("monthly") or {}).items():
+                pm_rows.append(
+                    {
+                        "snapshot": snapshot.id,
+                        "person": pid,
+                        "month": int(ym[5:7]),
+                        **{
+                            k: _dec(m.get(k))
+                            for k in (
+                                "legal_hours",
+                                "qualifying_hours",
+                                "performance_hours",
+                                "competitive_hours",
+                                "personal_score",
+                                "composite",
+                                "org_bonus",
+                                "qualifying_bonus",
+                                "competitive_bonus",
+                            )
+                        },
+                    }
+                )
+            annual = p.get("annual") or {}
+            bonus = p.get("annual_bonus") or {}
+            py_rows.append(
+                {
+                    "snapshot": snapshot.id,
+                    "person": pid,
+                    "division": division_id,
+                    "assessed": p.get("assessed"),
+                    "not_assessed_reason": p.get("not_assessed_reason"),
+                    "performance_hours": _dec(annual.get("performance_hours")),
+                    "qualifying_hours": _dec(annual.get("qualifying_hours")),
+                    "time_score": _dec(annual.get("time_score")),
+                    "personal": _dec(annual.get("personal")),
+                    "composite": _dec(annual.get("composite")),
+                    "rank_in_division": p.get("rank_in_division"),
+                    "grade": p.get("grade"),
+                    "division_coefficient": _dec(bonus.get("division_coefficient")),
+                    "personal_coefficient": _dec(bonus.get("personal_coefficient")),
+                    "annual_bonus": _dec(bonus.get("amount")),
+                }
+            )
+        _insert(PersonMonthResult, pm_rows)
+        _insert(PersonYearResult, py_rows)
+    return snapshot
+
+
+def _insert(model: type[pw.Model], rows: list[dict]) -> None:
+    for start in range(0, len(rows), BATCH):
+        model.insert_many(rows[start : start + BATCH]).execute()
+
+
+def current_snapshot(year: int) -> ScoreSnapshot | None:
+    return ScoreSnapshot.get_or_none((ScoreSnapshot.year == year) & (ScoreSnapshot.current == True))  # noqa: E712
