@@ -1,0 +1,140 @@
+"""Consistency checks of a ScoringInput (RULES §1, §2, §6, §7): every problem, one sentence each, in Chinese,
+naming the offending ids and values."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+
+from .model import ASSESSABLE, Position, ScoringInput, YearMonth
+from .workcalendar import WorkCalendar
+
+HUNDRED = Decimal(100)
+
+
+def _num(x: Decimal) -> str:
+    """A number as the office would write it: 95, 99.5."""
+    return format(x.normalize(), "f")
+
+
+def _ids(values: Iterable[str], limit: int = 5) -> str:
+    values = sorted(values)
+    shown = "、".join(values[:limit])
+    return shown + (f" 等 {len(values)} 人" if len(values) > limit else "")
+
+
+def check_input(inp: ScoringInput) -> list[str]:
+    """Every problem that makes the year unscorable, or ``[]``.
+
+    Detected: duplicate ids; unknown divisions or people referenced anywhere; a division's leader who is not
+    a leader in charge; heads, deputies and staff without a division; joined after left; absences ending
+    before they start; plan weights of a division-month not summing to exactly 100 (RULES §2); a period
+    outside the year; a day both forced working and non-working, and period days the calendar cannot decide
+    (RULES §1, R-CAL-1); a level with no pay standard for someone who is paid (RULES §6).
+    """
+    problems: list[str] = []
+    fail = problems.append
+
+    if not (inp.period_start.year == inp.period_end.year == inp.year):
+        fail(f"period：考核期 {inp.period_start}..{inp.period_end} 应在 {inp.year} 年内")
+    elif inp.period_start > inp.period_end:
+        fail(f"period：起始月 {inp.period_start} 晚于结束月 {inp.period_end}")
+
+    division_ids = {d.id for d in inp.divisions}
+    person_by_id = {p.id: p for p in inp.people}
+    for what, ids in (("divisions", [d.id for d in inp.divisions]), ("people", [p.id for p in inp.people])):
+        for id_, n in Counter(ids).items():
+            if n > 1:
+                fail(f"{what}：编号 {id_} 重复 {n} 次")
+
+    for d in inp.divisions:
+        if d.leader is None:
+            continue
+        leader = person_by_id.get(d.leader)
+        if leader is None:
+            fail(f"divisions：处室 {d.id} 的分管领导 {d.leader} 不在 people 中")
+        elif leader.position is not Position.LEADER:
+            fail(
+                f"divisions：处室 {d.id} 的分管领导 {d.leader} 的 position 为 {leader.position}，应为 leader"
+            )
+
+    for p in inp.people:
+        if p.division is not None and p.division not in division_ids:
+            fail(f"people：人员 {p.id} 的处室 {p.division} 不存在")
+        elif p.division is None and p.position in ASSESSABLE:
+            fail(f"people：人员 {p.id}（{p.position}）未指定处室")
+        if p.joined is not None and p.left is not None and p.joined > p.left:
+            fail(f"people：人员 {p.id} 的 joined {p.joined} 晚于 left {p.left}")
+
+    weights: dict[tuple[str, YearMonth], Decimal] = defaultdict(Decimal)
+    unknown_divisions: Counter[str] = Counter()
+    for item in inp.plan_items:
+        if item.division not in division_ids:
+            unknown_divisions[item.division] += 1
+        else:
+            weights[item.division, item.month] += item.weight
+    for (d_id, m), total in weights.items():
+        if total != HUNDRED:
+            fail(f"plan_items：处室 {d_id} {m} 月度计划权重合计 {_num(total)}，应为 100")
+    for d_id, n in unknown_divisions.items():
+        fail(f"plan_items：引用了不存在的处室 {d_id}（{n} 条）")
+
+    for what, entries in (("hours", inp.hours), ("extra_time", inp.extra_time)):
+        unknown = {e.person for e in entries} - person_by_id.keys()
+        if unknown:
+            counts = Counter(e.person for e in entries if e.person in unknown)
+            for person, n in counts.items():
+                fail(f"{what}：引用了不存在的人员 {person}（{n} 条）")
+
+    for a in inp.absences:
+        if a.person not in person_by_id:
+            fail(f"absences：引用了不存在的人员 {a.person}")
+        if a.start > a.end:
+            fail(f"absences：人员 {a.person} 的缺勤 {a.start}..{a.end} 结束早于开始")
+    for e in inp.exemptions:
+        if e.person not in person_by_id:
+            fail(f"exemptions：引用了不存在的人员 {e.person}")
+    for adj in inp.adjustments:
+        if adj.division not in division_ids:
+            fail(f"adjustments：引用了不存在的处室 {adj.division}（{adj.reason or adj.kind}）")
+    for d_id in sorted(inp.mass_evaluation.keys() - division_ids):
+        fail(f"mass_evaluation：引用了不存在的处室 {d_id}")
+    for d_id in sorted(inp.vetoes - division_ids):
+        fail(f"vetoes：引用了不存在的处室 {d_id}")
+    for p_id in sorted(inp.democratic_evaluation.keys() - person_by_id.keys()):
+        fail(f"democratic_evaluation：引用了不存在的人员 {p_id}")
+    for p_id in sorted(inp.grades.keys() - person_by_id.keys()):
+        fail(f"grades：引用了不存在的人员 {p_id}")
+
+    unpaid: dict[str, list[str]] = defaultdict(list)
+    for p in inp.people:
+        if p.position is not Position.DIRECTOR and p.level not in inp.standards:
+            unpaid[p.level].append(p.id)
+    for level, ids in unpaid.items():
+        fail(f"standards：级别 {level or '（空）'} 没有薪酬标准（人员 {_ids(ids)}）")
+
+    problems.extend(_calendar_problems(inp))
+    return problems
+
+
+def _calendar_problems(inp: ScoringInput) -> list[str]:
+    """R-CAL-1: the package data ends some year; a period day it cannot decide must be given by the office."""
+    problems = [
+        f"calendar：{d.isoformat()} 同时出现在 workdays 和 holidays 中"
+        for d in sorted(inp.calendar.workdays & inp.calendar.holidays)
+    ]
+    if problems or inp.period_start > inp.period_end:
+        return problems
+    calendar = WorkCalendar(inp.calendar)
+    days = [d for m in inp.months for d in m.days()]
+    missing: dict[int, list[date]] = defaultdict(list)
+    for d in calendar.uncovered(days):
+        missing[d.year].append(d)
+    for year, ds in missing.items():
+        problems.append(
+            f"calendar：{year} 年不在内置节假日数据范围内，考核期内有 {len(ds)} 天"
+            f"（{ds[0].isoformat()}..{ds[-1].isoformat()}）未在 calendar.workdays / calendar.holidays 中给出"
+        )
+    return problems
