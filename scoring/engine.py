@@ -124,9 +124,7 @@ class _Staff:
         "bonus",
     )
 
-    def __init__(
-        self, monthly: dict[YearMonth, PersonMonth], performance: Decimal, qualifying: Decimal
-    ) -> None:
+    def __init__(self, monthly: dict[YearMonth, PersonMonth], performance: Decimal, qualifying: Decimal) -> None:
         self.monthly = monthly
         self.performance = performance
         self.qualifying = qualifying

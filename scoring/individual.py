@@ -146,9 +146,7 @@ def absence_days(absences: Iterable[Absence], year: int) -> int:
     return total
 
 
-def not_assessed_reason(
-    absences: Iterable[Absence], exempt_from: date | None, year: int, rules: Rules
-) -> str | None:
+def not_assessed_reason(absences: Iterable[Absence], exempt_from: date | None, year: int, rules: Rules) -> str | None:
     """Why a head, deputy or staff member is not assessed, or None if assessed (RULES §5, R-SCP-2, R-SCP-3).
 
     Not assessed: more than ``absence_limit_days`` (default 90) calendar days of sick/personal leave,

@@ -43,9 +43,7 @@ def competitive_bonus(standard: Standard, position: Position, competitive: Decim
     part."""
     if position is Position.HEAD:
         return ZERO
-    hours = (
-        competitive if rules.competitive_cap_hours is None else min(competitive, rules.competitive_cap_hours)
-    )
+    hours = competitive if rules.competitive_cap_hours is None else min(competitive, rules.competitive_cap_hours)
     return standard.competitive_rate * hours
 
 

@@ -56,9 +56,7 @@ def check_input(inp: ScoringInput) -> list[str]:
         if leader is None:
             fail(f"divisions：处室 {d.id} 的分管领导 {d.leader} 不在 people 中")
         elif leader.position is not Position.LEADER:
-            fail(
-                f"divisions：处室 {d.id} 的分管领导 {d.leader} 的 position 为 {leader.position}，应为 leader"
-            )
+            fail(f"divisions：处室 {d.id} 的分管领导 {d.leader} 的 position 为 {leader.position}，应为 leader")
 
     for p in inp.people:
         if p.division is not None and p.division not in division_ids:

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from peewee import JOIN
+
 from models import (
     Division,
     DivisionMonthScore,
@@ -158,7 +160,7 @@ def people(snapshot: ScoreSnapshot, scope: Scope, division_id: int | None = None
         PersonYearResult.select(PersonYearResult, Person, Division)
         .join(Person)
         .switch(PersonYearResult)
-        .join(Division, join_type="LEFT OUTER")
+        .join(Division, join_type=JOIN.LEFT_OUTER)
         .where(PersonYearResult.snapshot == snapshot)
         .order_by(Division.sort_order, PersonYearResult.division, PersonYearResult.rank_in_division, Person.code)
     )
@@ -178,7 +180,7 @@ def person_detail(snapshot: ScoreSnapshot, person: Person) -> PersonDetail | Non
         PersonYearResult.select(PersonYearResult, Person, Division)
         .join(Person)
         .switch(PersonYearResult)
-        .join(Division, join_type="LEFT OUTER")
+        .join(Division, join_type=JOIN.LEFT_OUTER)
         .where(PersonYearResult.snapshot == snapshot, PersonYearResult.person == person)
     )
     rows = _person_rows(query)

@@ -280,7 +280,7 @@ def recompute(year: int, *, actor: Person | None = None, reason: str = "") -> Sc
                         "division": did,
                         "month": int(ym[5:7]),
                         "score": Decimal(score),
-                        "deductions": json.dumps(deductions.get((d["id"], ym), []), ensure_ascii=False),
+                        "deductions": deductions.get((d["id"], ym), []),
                     }
                 )
             year_rows.append(
