@@ -39,6 +39,7 @@ from models.results import (
     PersonYearResult,
     ScoreSnapshot,
 )
+from models.workflow import WorkflowCase, WorkflowDiagram, WorkflowEvent, WorkflowTask
 from models.worklog import ExtraTimeClaim, ItemLibraryEntry, WeeklyReview, WorkLogEntry
 
 ALL_MODELS: list[type] = [
@@ -77,6 +78,10 @@ ALL_MODELS: list[type] = [
     DivisionYearResult,
     PersonMonthResult,
     PersonYearResult,
+    WorkflowDiagram,
+    WorkflowCase,
+    WorkflowTask,
+    WorkflowEvent,
 ]
 
 __all__ = [m.__name__ for m in ALL_MODELS] + [
