@@ -41,6 +41,7 @@ from models import (
     WorkLogEntry,
     db,
 )
+from models.base import JSONField
 
 COUNTED_LOG_STATUSES = ("confirmed", "adjusted")
 BATCH = 1000
@@ -239,8 +240,9 @@ def compute(data: dict[str, Any]) -> dict[str, Any]:
     return scoring.result_to_dict(scoring.compute(parsed))
 
 
-def _dec(value: Any) -> Decimal | None:
-    return None if value is None else Decimal(value)
+def _dec(value: Any) -> str | None:
+    """Result numbers are exact strings with 2 decimals already; the database stores them as they are."""
+    return value
 
 
 def recompute(year: int, *, actor: Person | None = None, reason: str = "") -> ScoreSnapshot:
@@ -279,7 +281,7 @@ def recompute(year: int, *, actor: Person | None = None, reason: str = "") -> Sc
                         "snapshot": snapshot.id,
                         "division": did,
                         "month": int(ym[5:7]),
-                        "score": Decimal(score),
+                        "score": score,
                         "deductions": deductions.get((d["id"], ym), []),
                     }
                 )
@@ -287,12 +289,12 @@ def recompute(year: int, *, actor: Person | None = None, reason: str = "") -> Sc
                 {
                     "snapshot": snapshot.id,
                     "division": did,
-                    "monthly_avg": Decimal(d["monthly_avg"]),
-                    "mass_evaluation": Decimal(d["mass_evaluation"]),
-                    "bonus": Decimal(d["bonus"]),
-                    "deduction": Decimal(d["deduction"]),
-                    "annual": Decimal(d["annual"]),
-                    "per_capita_hours": Decimal(d["per_capita_hours"]),
+                    "monthly_avg": d["monthly_avg"],
+                    "mass_evaluation": d["mass_evaluation"],
+                    "bonus": d["bonus"],
+                    "deduction": d["deduction"],
+                    "annual": d["annual"],
+                    "per_capita_hours": d["per_capita_hours"],
                     "rank": d["rank"],
                     "tier": d["tier"],
                     "vetoed": d["vetoed"],
@@ -352,8 +354,22 @@ def recompute(year: int, *, actor: Person | None = None, reason: str = "") -> Sc
 
 
 def _insert(model: type[pw.Model], rows: list[dict]) -> None:
-    for start in range(0, len(rows), BATCH):
-        model.insert_many(rows[start : start + BATCH]).execute()
+    """Bulk insert straight through the driver: the values are already the exact strings of the result."""
+    if not rows:
+        return
+    names = list(rows[0])
+    fields = [model._meta.fields[name] for name in names]
+    columns = ", ".join(f'"{f.column_name}"' for f in fields)
+    marks = ", ".join([db.obj.param] * len(fields))
+    sql = f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES ({marks})'  # noqa: S608 - model names
+    convert = [f.db_value if isinstance(f, JSONField) else None for f in fields]
+    cursor = db.cursor()
+    for start in range(0, len(rows), BATCH * 10):
+        batch = [
+            tuple(value if conv is None else conv(value) for value, conv in zip(row.values(), convert, strict=True))
+            for row in rows[start : start + BATCH * 10]
+        ]
+        cursor.executemany(sql, batch)
 
 
 def current_snapshot(year: int) -> ScoreSnapshot | None:
