@@ -1,0 +1,1 @@
+"""Approval workflows: BPMN diagrams, the lane → role map (roles) and the SpiffWorkflow adapter (engine)."""
