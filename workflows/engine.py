@@ -53,7 +53,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from workflows.errors import (
     DiagramError,
-    InvalidDecision,
+    InvalidInput,
     SandboxViolation,
     StateError,
     TaskNotReady,
@@ -68,7 +68,7 @@ __all__ = [
     "DiagramError",
     "DiagramSpec",
     "Instance",
-    "InvalidDecision",
+    "InvalidInput",
     "SandboxViolation",
     "StateError",
     "Step",
@@ -388,14 +388,23 @@ def _json(value: Any) -> str:
     return json.dumps(value, cls=_ENCODER, ensure_ascii=False, separators=(",", ":"))
 
 
+class _StrictEncoder(_ENCODER):  # type: ignore[misc, valid-type]
+    """Spiff's encoder silently drops callables; data we are handed must not lose anything."""
+
+    def default(self, obj: Any) -> Any:
+        if callable(obj):
+            raise TypeError(f"{type(obj).__name__} 不是数据")
+        return super().default(obj)
+
+
 def _check_data(data: Mapping[str, Any], *, what: str) -> None:
     for key in data:
         if not isinstance(key, str) or not key.isidentifier() or key.startswith("_"):
-            raise InvalidDecision(f"{what}的变量名「{key}」无效（须为不以下划线开头的标识符）")
+            raise InvalidInput(f"{what}的变量名「{key}」无效（须为不以下划线开头的标识符）")
     try:
-        _json(_SERIALIZER.registry.convert(dict(data)))
+        json.dumps(dict(data), cls=_StrictEncoder)
     except (TypeError, ValueError) as err:
-        raise InvalidDecision(f"{what}无法保存为 JSON：{err}") from None
+        raise InvalidInput(f"{what}无法保存为 JSON：{err}") from None
 
 
 # ----------------------------------------------------------------------------------------- instances
@@ -579,12 +588,12 @@ class Instance:
         allowed = [choice.value for choice in step.choices]
         if allowed and decision not in allowed:
             labels = "、".join(f"{c.value}（{c.label}）" for c in step.choices)
-            raise InvalidDecision(f"「{step.name}」的决定须为：{labels}；收到 {decision!r}")
+            raise InvalidInput(f"「{step.name}」的决定须为：{labels}；收到 {decision!r}")
         decision = decision if decision is not None else DEFAULT_DECISION
         extra = dict(data or {})
         clash = _RESERVED_KEYS & set(extra)
         if clash:
-            raise InvalidDecision(f"附加数据不能包含 {'、'.join(sorted(clash))}")
+            raise InvalidInput(f"附加数据不能包含 {'、'.join(sorted(clash))}")
         _check_data(extra, what="附加数据")
 
         task.data.update(copy.deepcopy(extra))

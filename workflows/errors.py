@@ -28,8 +28,8 @@ class TaskNotReady(WorkflowError):  # noqa: N818 - reads as the condition it rep
     """The task does not exist in this instance or is not waiting for a person."""
 
 
-class InvalidDecision(WorkflowError):  # noqa: N818
-    """The decision is not one of the task's choices, or the extra data is not acceptable."""
+class InvalidInput(WorkflowError):  # noqa: N818 - bad input from the caller
+    """A decision that is not one of the step's choices, or start/extra data that cannot be stored."""
 
 
 class StateError(WorkflowError):
