@@ -1,1 +1,1 @@
-"""Placeholder: filled in by its own issue."""
+"""Approval workflows: BPMN diagrams, the lane → role map (roles) and the SpiffWorkflow adapter (engine)."""
