@@ -71,9 +71,7 @@ def test_every_element_has_diagram_interchange(path: Path) -> None:
     what bpmn.io / Camunda Modeler need to draw the diagram (R-WF-1: edited in any BPMN modeler)."""
     root, process = _process(path)
     shapes = {
-        s.get("bpmnElement"): s
-        for s in root.iterfind(".//bpmndi:BPMNShape", NS)
-        if s.find("dc:Bounds", NS) is not None
+        s.get("bpmnElement"): s for s in root.iterfind(".//bpmndi:BPMNShape", NS) if s.find("dc:Bounds", NS) is not None
     }
     edges = {e.get("bpmnElement"): e for e in root.iterfind(".//bpmndi:BPMNEdge", NS)}
     plane = root.find(".//bpmndi:BPMNPlane", NS)

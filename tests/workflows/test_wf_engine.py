@@ -153,9 +153,7 @@ def test_due_of_one_step_overrides_the_case_due() -> None:
 
 
 def test_history_records_who_when_what() -> None:
-    case = Instance.start(
-        load_bundled("annual_ranking"), actor="office-1", at=datetime(2024, 1, 5, 9, tzinfo=UTC)
-    )
+    case = Instance.start(load_bundled("annual_ranking"), actor="office-1", at=datetime(2024, 1, 5, 9, tzinfo=UTC))
     task = case.ready_tasks()[0]
     event = case.complete(task.id, "office-1", comment="报送", at=datetime(2024, 1, 5, 10, tzinfo=UTC))
     assert event == {

@@ -17,9 +17,7 @@ from workflows.engine import load_bundled
 A, R, X = "approve", "return", "reject"
 
 
-def case(
-    req: str, diagram: str, path: str, steps: list, outcome: str, data: dict[str, Any] | None = None
-) -> Any:
+def case(req: str, diagram: str, path: str, steps: list, outcome: str, data: dict[str, Any] | None = None) -> Any:
     normalised = [(s + (None,)) if len(s) == 3 else s for s in steps]
     return pytest.param(diagram, data or {}, normalised, outcome, id=f"{req}-{diagram}-{path}")
 

@@ -41,9 +41,7 @@ def test_diagram_with_unsafe_code_is_refused_at_load(tiny, where: str, code: str
 
 
 def test_every_problem_is_reported_once_each(tiny) -> None:
-    xml = tiny(
-        condition="__import__('os')", script="x = open('/etc/passwd')", lane="boss", task_in_lane=False
-    )
+    xml = tiny(condition="__import__('os')", script="x = open('/etc/passwd')", lane="boss", task_in_lane=False)
     with pytest.raises(DiagramError) as err:
         load_spec(xml)
     problems = err.value.problems

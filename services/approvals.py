@@ -1,0 +1,579 @@
+"""Approval chains (R-WF-1, R-WF-2): start a case for a record, list the tasks waiting for a person, complete one
+with a decision and comment, reassign — each in ONE database transaction with the domain change it causes, so a
+crash never leaves a record and its workflow disagreeing.
+
+Lanes resolve to people through the organisation (workflows/roles.py says what a lane means): "head" is the head
+of *this* case's division, "leader" its leader in charge, "office" any member of the performance office.
+Single-person lanes are assigned when the task opens; group lanes (office, party group) wait for any member.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import peewee as pw
+
+from models import (
+    Adjustment,
+    AnnualArrangement,
+    AnnualTarget,
+    Appeal,
+    Division,
+    Exemption,
+    ExtraTimeClaim,
+    LeaderAssignment,
+    MonthlyPlan,
+    MonthlyReport,
+    Person,
+    PlanItem,
+    ScoreSnapshot,
+    WeeklyReview,
+    WorkflowCase,
+    WorkflowDiagram,
+    WorkflowEvent,
+    WorkflowTask,
+    WorkLogEntry,
+    db,
+)
+from services import calendar as workdays
+from workflows.engine import DiagramSpec, Instance, bundled_diagrams, load_spec
+from workflows.errors import WorkflowError
+from workflows.roles import LANES
+
+GROUP_LANES = {"office": "office_member", "party_group": "party_group_member"}
+DEFAULT_DUE_WORKDAYS = 3
+
+
+class ApprovalError(Exception):
+    """A refused action, with a message for the user in Chinese."""
+
+
+class NotAllowed(ApprovalError):
+    """The person may not act on this task (the view answers 403)."""
+
+
+@dataclass(frozen=True)
+class Chain:
+    """How a record type travels its diagram: what the case is about and what each outcome changes."""
+
+    key: str
+    model: type[pw.Model]
+    label: str
+    describe: Callable[[Any], tuple[str, int | None, int | None]]  # title, division id, person id
+    start_data: Callable[[Any], dict[str, Any]] = field(default=lambda record: {})
+    check: Callable[[Any], None] = field(default=lambda record: None)
+    on_change: Callable[[Any, Instance, dict | None, Person], None] = field(
+        default=lambda record, inst, event, actor: None
+    )
+
+
+# --- domain effects -------------------------------------------------------------------------------------------
+
+
+def _approval_status(record: Any, inst: Instance, event: dict | None, actor: Person) -> None:
+    """Plans, targets, reports: in review while moving, returned after a return, approved at the end."""
+    if inst.is_finished:
+        record.status = "approved" if inst.outcome == "approved" else "returned"
+        if hasattr(record, "approved_at") and inst.outcome == "approved":
+            record.approved_at = dt.datetime.now()
+    elif event is not None and event.get("decision") == "return":
+        record.status = "returned"
+    else:
+        record.status = "in_review"
+    record.save()
+
+
+def _arrangement_change(record: AnnualArrangement, inst: Instance, event: dict | None, actor: Person) -> None:
+    _approval_status(record, inst, event, actor)
+    targets = AnnualTarget.select().where(AnnualTarget.year == record.year, AnnualTarget.division == record.division)
+    for target in targets:
+        if target.status != record.status:
+            target.status = record.status
+            target.save()
+
+
+def _report_change(record: MonthlyReport, inst: Instance, event: dict | None, actor: Person) -> None:
+    if event is None:
+        record.submitted_at = dt.datetime.now()
+        record.late = record.due is not None and dt.date.today() > record.due
+    _approval_status(record, inst, event, actor)
+
+
+def _claim_status(record: Any, inst: Instance, event: dict | None, actor: Person) -> None:
+    """Claims, exemptions, adjustments: approved / rejected at the end, returned on a return."""
+    if inst.is_finished:
+        record.status = "approved" if inst.outcome == "approved" else "rejected"
+    elif event is not None and event.get("decision") == "return":
+        record.status = "returned"
+    else:
+        record.status = "in_review"
+    record.save()
+
+
+def _weekly_change(review: WeeklyReview, inst: Instance, event: dict | None, actor: Person) -> None:
+    """R-RUN-6: a rating confirms, adjusts the hours of, or rejects the week's entries; only confirmed hours
+    count. `adjusted_hours` maps entry ids to the hours the rater allows."""
+    if not inst.is_finished or event is None:
+        return
+    decision = event.get("decision")
+    adjusted = {int(k): Decimal(str(v)) for k, v in (inst.data.get("adjusted_hours") or {}).items()}
+    for entry in WorkLogEntry.select().where(WorkLogEntry.review == review):
+        if decision == "reject":
+            entry.status, entry.confirmed_hours = "rejected", Decimal(0)
+        elif decision == "adjust" and entry.id in adjusted:
+            entry.status, entry.confirmed_hours = "adjusted", adjusted[entry.id]
+        else:
+            entry.status, entry.confirmed_hours = "confirmed", entry.hours
+        entry.save()
+    review.status = "done"
+    review.rated_at = dt.datetime.now()
+    review.late = dt.date.today() > review.due
+    review.comment = event.get("comment", "")
+    review.rater = actor
+    review.save()
+
+
+def _appeal_change(appeal: Appeal, inst: Instance, event: dict | None, actor: Person) -> None:
+    """R-APL-2: talking with the superior, then with the office; the outcome is kept on the appeal."""
+    steps = set(inst.current_steps())
+    if inst.is_finished or "appellant_acknowledge" in steps:
+        appeal.status = inst.data.get("outcome") or appeal.status
+    elif "office_answer" in steps:
+        appeal.status = "escalated"
+    elif "superior_talk" in steps:
+        appeal.status = "talking"
+    if event is not None and event.get("bpmn_id") == "office_answer":
+        appeal.answer = event.get("comment", "")
+    appeal.save()
+
+
+def _ranking_change(snapshot: ScoreSnapshot, inst: Instance, event: dict | None, actor: Person) -> None:
+    """R-SCO-3: once the party group approves, the ranking is locked."""
+    if inst.is_finished and inst.outcome == "approved":
+        snapshot.locked = True
+        snapshot.save()
+
+
+def _plan_check(plan: MonthlyPlan) -> None:
+    """R-TGT-3: the weights of one month sum to exactly 100."""
+    total = sum((item.weight for item in plan.items), Decimal(0))
+    if not plan.items.count():
+        raise ApprovalError("月度计划还没有任何事项，不能提交")
+    if total != Decimal(100):
+        raise ApprovalError(f"月度计划各事项权重合计为 {total.normalize():f}，应为 100")
+
+
+def _report_data(report: MonthlyReport) -> dict[str, Any]:
+    return {"due": report.due} if report.due else {}
+
+
+def _weekly_data(review: WeeklyReview) -> dict[str, Any]:
+    return {"subject_position": review.person.position, "due": review.due}
+
+
+
+CHAINS: dict[str, Chain] = {
+    c.key: c
+    for c in (
+        Chain(
+            "annual_targets",
+            AnnualArrangement,
+            "年度目标与主要工作安排",
+            lambda r: (f"{r.division.name}{r.year}年度目标与主要工作安排", r.division_id, None),
+            on_change=_arrangement_change,
+        ),
+        Chain(
+            "monthly_plan",
+            MonthlyPlan,
+            "月度绩效计划",
+            lambda r: (f"{r.division.name}{r.year}年{r.month}月绩效计划", r.division_id, None),
+            check=_plan_check,
+            on_change=_approval_status,
+        ),
+        Chain(
+            "monthly_report",
+            MonthlyReport,
+            "月度完成情况报告",
+            lambda r: (f"{r.division.name}{r.year}年{r.month}月完成情况及下月目标", r.division_id, None),
+            start_data=_report_data,
+            on_change=_report_change,
+        ),
+        Chain(
+            "weekly_review",
+            WeeklyReview,
+            "周绩效评定",
+            lambda r: (f"{r.person.name} {r.week_start:%Y-%m-%d} 当周绩效事项", r.person.division_id, r.person_id),
+            start_data=_weekly_data,
+            on_change=_weekly_change,
+        ),
+        Chain(
+            "extra_time",
+            ExtraTimeClaim,
+            "加时申报",
+            lambda r: (f"{r.person.name} 加时申报 {r.hours} 小时（{r.bulletin}）", r.person.division_id, r.person_id),
+            on_change=_claim_status,
+        ),
+        Chain(
+            "adjustment",
+            Adjustment,
+            "年终加扣分",
+            lambda r: (
+                f"{r.division.name}{r.year}年度{'加分' if r.kind == 'bonus' else '扣分'} {r.points} 分",
+                r.division_id,
+                None,
+            ),
+            start_data=lambda r: {"proposer": "office" if r.kind == "deduction" else "division"},
+            on_change=_claim_status,
+        ),
+        Chain(
+            "annual_ranking",
+            ScoreSnapshot,
+            "年度考核排名",
+            lambda r: (f"{r.year}年度考核排名（第{r.version}版）", None, None),
+            on_change=_ranking_change,
+        ),
+        Chain(
+            "appeal",
+            Appeal,
+            "申诉",
+            lambda r: (
+                f"{r.appellant.name}的申诉：{r.subject}",
+                r.division_id or r.appellant.division_id,
+                r.appellant_id,
+            ),
+            on_change=_appeal_change,
+        ),
+        Chain(
+            "exemption",
+            Exemption,
+            "不参与个人绩效管理申请",
+            lambda r: (f"{r.person.name}申请不参与个人绩效管理", r.person.division_id, r.person_id),
+            on_change=_claim_status,
+        ),
+    )
+}
+
+
+# --- diagrams -------------------------------------------------------------------------------------------------
+
+
+def _sha(xml: str) -> str:
+    return hashlib.sha256(xml.encode("utf-8")).hexdigest()
+
+
+def install_bundled_diagrams() -> int:
+    """Store version 1 of each shipped diagram that the database does not have yet; returns how many."""
+    added = 0
+    known = {chain for (chain,) in WorkflowDiagram.select(WorkflowDiagram.chain).distinct().tuples()}
+    for chain, path in sorted(bundled_diagrams().items()):
+        if chain not in known:
+            xml = path.read_text(encoding="utf-8")
+            WorkflowDiagram.create(chain=chain, version=1, xml=xml, sha256=_sha(xml), note="随系统发布")
+            added += 1
+    return added
+
+
+def latest_diagram(chain: str) -> WorkflowDiagram:
+    diagram = (
+        WorkflowDiagram.select().where(WorkflowDiagram.chain == chain).order_by(WorkflowDiagram.version.desc()).first()
+    )
+    if diagram is None:
+        install_bundled_diagrams()
+        diagram = (
+            WorkflowDiagram.select()
+            .where(WorkflowDiagram.chain == chain)
+            .order_by(WorkflowDiagram.version.desc())
+            .first()
+        )
+    if diagram is None:
+        raise ApprovalError(f"没有名为 {chain} 的审批流程")
+    return diagram
+
+
+def upload_diagram(chain: str, xml: str | bytes, actor: Person, note: str = "") -> WorkflowDiagram:
+    """R-WF-1: the office uploads a new version of a chain's diagram; it is validated before it is accepted.
+    New cases follow it; running cases finish on the version they started with."""
+    if "office" not in actor.roles and "director" not in actor.roles:
+        raise NotAllowed("只有局绩效办可以修改审批流程")
+    if chain not in CHAINS:
+        raise ApprovalError(f"没有名为 {chain} 的审批流程")
+    text = xml.decode("utf-8") if isinstance(xml, bytes) else xml
+    load_spec(text)  # DiagramError lists every problem in Chinese
+    current = latest_diagram(chain)
+    if current.sha256 == _sha(text):
+        raise ApprovalError("上传的流程图与当前版本相同")
+    return WorkflowDiagram.create(
+        chain=chain, version=current.version + 1, xml=text, sha256=_sha(text), uploaded_by=actor, note=note
+    )
+
+
+def spec_of(diagram: WorkflowDiagram) -> DiagramSpec:
+    return load_spec(diagram.xml)
+
+
+# --- who may act ----------------------------------------------------------------------------------------------
+
+
+def _head_of(division_id: int | None) -> Person | None:
+    if division_id is None:
+        return None
+    return (
+        Person.select()
+        .where(Person.division == division_id, Person.position == "head", Person.active)
+        .order_by(Person.id)
+        .first()
+    )
+
+
+def _leader_of(division_id: int | None) -> Person | None:
+    if division_id is None:
+        return None
+    assignment = LeaderAssignment.get_or_none(LeaderAssignment.division == division_id)
+    return assignment.leader if assignment else None
+
+
+def _superior_of(person: Person) -> Person | None:
+    if person.position == "head":
+        return _leader_of(person.division_id)
+    if person.position in {"deputy", "staff"}:
+        return _head_of(person.division_id)
+    return None
+
+
+def resolve_assignee(lane: str, case: WorkflowCase) -> Person | None:
+    """The one person a lane means for this case, or None for a group lane (any member may act)."""
+    relation = LANES[lane].relation if lane in LANES else "bureau"
+    if lane in GROUP_LANES:
+        return None
+    if relation == "case_division":
+        return _head_of(case.division_id)
+    if relation == "case_division_leader":
+        return _leader_of(case.division_id)
+    if relation in {"case_person", "appellant"}:
+        return case.person
+    if relation == "appellant_superior":
+        return _superior_of(case.person) if case.person_id else _leader_of(case.division_id)
+    if lane == "director":
+        return Person.select().where(Person.position == "director", Person.active).order_by(Person.id).first()
+    return None
+
+
+def may_act(person: Person, task: WorkflowTask) -> bool:
+    if task.status != "open":
+        return False
+    if task.assignee_id is not None:
+        return task.assignee_id == person.id
+    flag = GROUP_LANES.get(task.lane)
+    return bool(flag and getattr(person, flag))
+
+
+def may_view_case(person: Person, case: WorkflowCase) -> bool:
+    from services.access import scope_of
+
+    scope = scope_of(person)
+    if scope.sees_everything or case.person_id == person.id or case.started_by_id == person.id:
+        return True
+    if (
+        WorkflowTask.select()
+        .where(
+            (WorkflowTask.case == case) & ((WorkflowTask.assignee == person) | (WorkflowTask.completed_by == person))
+        )
+        .exists()
+    ):
+        return True
+    return not scope.own_only and scope.allows_division(case.division_id)
+
+
+# --- the engine, persisted ------------------------------------------------------------------------------------
+
+
+def _due_for(view: Any, case: WorkflowCase, today: dt.date) -> dt.date:
+    due = view.due
+    if isinstance(due, dt.datetime):
+        due = due.date()
+    if isinstance(due, dt.date):
+        return due
+    return workdays.add_workdays(today, DEFAULT_DUE_WORKDAYS)
+
+
+def _sync_tasks(case: WorkflowCase, inst: Instance, event: dict | None, actor: Person | None) -> None:
+    """Keep the open-task table in step with the engine: close the completed task, open the new ready ones."""
+    now = dt.datetime.now()
+    if event is not None:
+        WorkflowTask.update(
+            status="done",
+            completed_by=actor,
+            completed_at=now,
+            decision=event.get("decision"),
+            comment=event.get("comment", ""),
+        ).where(WorkflowTask.case == case, WorkflowTask.task_id == event["task_id"]).execute()
+    ready = {view.id: view for view in inst.ready_tasks()}
+    existing = {t.task_id for t in WorkflowTask.select(WorkflowTask.task_id).where(WorkflowTask.case == case)}
+    stale = WorkflowTask.update(status="cancelled").where(
+        WorkflowTask.case == case, WorkflowTask.status == "open", WorkflowTask.task_id.not_in(list(ready) or [""])
+    )
+    stale.execute()
+    today = dt.date.today()
+    for task_id, view in ready.items():
+        if task_id in existing:
+            continue
+        assignee = resolve_assignee(view.lane, case)
+        WorkflowTask.create(
+            case=case,
+            task_id=task_id,
+            bpmn_id=view.bpmn_id,
+            name=view.name,
+            lane=view.lane,
+            division=case.division_id,
+            assignee=assignee,
+            due=_due_for(view, case, today),
+        )
+    case.state = inst.dumps()
+    case.finished = inst.is_finished
+    case.outcome = inst.outcome
+    case.updated_at = now
+    case.save()
+
+
+def _event_row(case: WorkflowCase, actor: Person | None, step: str, action: str, comment: str = "") -> None:
+    WorkflowEvent.create(
+        case=case, actor=actor, actor_name=actor.name if actor else "系统", step=step, action=action, comment=comment
+    )
+
+
+def open_case_for(record: Any) -> WorkflowCase | None:
+    return (
+        WorkflowCase.select()
+        .where(
+            WorkflowCase.subject_model == type(record).__name__,
+            WorkflowCase.subject_id == record.id,
+            WorkflowCase.finished == False,  # noqa: E712
+        )
+        .first()
+    )
+
+
+def start(chain_key: str, record: Any, actor: Person, comment: str = "") -> WorkflowCase:
+    """Submit a record into its chain: the first step (the submission itself) is completed by `actor`."""
+    chain = CHAINS[chain_key]
+    if not isinstance(record, chain.model):
+        raise ApprovalError(f"{chain.label}只能提交{chain.model.__name__}")
+    with db.atomic():
+        if open_case_for(record) is not None:
+            raise ApprovalError("该事项已在审批中")
+        chain.check(record)
+        diagram = latest_diagram(chain_key)
+        title, division_id, person_id = chain.describe(record)
+        data = {"record_id": record.id, "division_id": division_id, **chain.start_data(record)}
+        inst = Instance.start(spec_of(diagram), data, actor=actor.name)
+        case = WorkflowCase.create(
+            diagram=diagram,
+            chain=chain_key,
+            subject_model=type(record).__name__,
+            subject_id=record.id,
+            title=title,
+            division=division_id,
+            person=person_id,
+            started_by=actor,
+            state=inst.dumps(),
+        )
+        _event_row(case, actor, "发起", "submit", comment)
+        first = inst.ready_tasks()
+        event = None
+        if len(first) == 1 and not first[0].choices:  # the submission step itself is the submitter's
+            event = inst.complete(first[0].id, actor.name, None, comment)
+        _sync_tasks(case, inst, event, actor)
+        chain.on_change(record, inst, None, actor)
+    return case
+
+
+def subject_of(case: WorkflowCase) -> Any:
+    chain = CHAINS[case.chain]
+    return chain.model.get_by_id(case.subject_id)
+
+
+def complete(task: WorkflowTask, actor: Person, decision: str | None, comment: str = "", data: dict | None = None):
+    """Complete a waiting step for `actor` (403 unless the lane means them), in one transaction with its effect."""
+    with db.atomic():
+        task = (
+            WorkflowTask.select().where(WorkflowTask.id == task.id).for_update().get()
+            if isinstance(db.obj, pw.PostgresqlDatabase)
+            else WorkflowTask.get_by_id(task.id)
+        )
+        if not may_act(actor, task):
+            raise NotAllowed("您无权办理此任务")
+        if decision == "return" and not comment.strip():
+            raise ApprovalError("退回时请填写意见")
+        case = task.case
+        inst = Instance.restore(spec_of(case.diagram), case.state)
+        try:
+            event = inst.complete(task.task_id, actor.name, decision, comment, data)
+        except WorkflowError as exc:
+            raise ApprovalError(str(exc)) from exc
+        _event_row(case, actor, task.name, event.get("decision") or "submit", comment)
+        _sync_tasks(case, inst, event, actor)
+        CHAINS[case.chain].on_change(subject_of(case), inst, event, actor)
+    return case
+
+
+def claim(task: WorkflowTask, actor: Person) -> None:
+    """A member of a group lane takes the task so the others see it is being handled."""
+    if task.assignee_id is not None or not may_act(actor, task):
+        raise NotAllowed("您无权认领此任务")
+    with db.atomic():
+        task.assignee = actor
+        task.save()
+        _event_row(task.case, actor, task.name, "claim")
+
+
+def reassign(task: WorkflowTask, to: Person, reason: str, actor: Person) -> None:
+    """The performance office reassigns or delegates a task; the reason is recorded in the case history."""
+    if "office" not in actor.roles:
+        raise NotAllowed("只有局绩效办可以转办任务")
+    if not reason.strip():
+        raise ApprovalError("转办时请说明原因")
+    if task.status != "open":
+        raise ApprovalError("任务已办结，不能转办")
+    with db.atomic():
+        task.assignee = to
+        task.save()
+        _event_row(task.case, actor, task.name, "reassign", f"转办给 {to.name}：{reason}")
+
+
+# --- the task list ------------------------------------------------------------------------------------------
+
+
+def open_tasks_query(person: Person) -> pw.ModelSelect:
+    """What waits for this person: tasks assigned to them, and group-lane tasks of their groups (R-WF-2)."""
+    lanes = [lane for lane, flag in GROUP_LANES.items() if getattr(person, flag)]
+    mine = WorkflowTask.assignee == person
+    if lanes:
+        mine = mine | (WorkflowTask.assignee.is_null() & WorkflowTask.lane.in_(lanes))
+    return (
+        WorkflowTask.select(WorkflowTask, WorkflowCase, Division)
+        .join(WorkflowCase)
+        .switch(WorkflowTask)
+        .join(Division, pw.JOIN.LEFT_OUTER)
+        .where((WorkflowTask.status == "open") & mine)
+        .order_by(WorkflowTask.due, WorkflowTask.id)
+    )
+
+
+def reminders(person: Person, today: dt.date | None = None) -> list[WorkflowTask]:
+    """Tasks falling due within the next two working days, or already overdue (R-WF-2 deadlines)."""
+    today = today or dt.date.today()
+    horizon = workdays.add_workdays(today, 2)
+    return list(open_tasks_query(person).where(WorkflowTask.due <= horizon))
+
+
+def case_history(case: WorkflowCase) -> list[WorkflowEvent]:
+    return list(WorkflowEvent.select().where(WorkflowEvent.case == case).order_by(WorkflowEvent.at, WorkflowEvent.id))
+
+
+def plan_items_of(plan: MonthlyPlan) -> list[PlanItem]:
+    return list(plan.items.order_by(PlanItem.seq, PlanItem.id))
