@@ -71,17 +71,16 @@ def _wipe() -> None:
     tables = [m._meta.table_name for m in models.ALL_MODELS]
     extra = [t for t in db.get_tables() if t not in tables and t != "migratehistory"]
     if db.obj.__class__.__name__.startswith("Postgres"):
-        db.execute_sql("TRUNCATE " + ", ".join(f'"{t}"' for t in tables + extra) + " RESTART IDENTITY CASCADE")
+        # DELETE with FK triggers off is far quicker than TRUNCATE for a few rows in many tables.
+        statements = ["SET session_replication_role = replica"]
+        statements += [f'DELETE FROM "{t}"' for t in tables + extra]  # noqa: S608 - names from our models
+        statements.append("SET session_replication_role = DEFAULT")
+        db.execute_sql("; ".join(statements))
     else:
         db.execute_sql("PRAGMA foreign_keys = OFF")
         for table in tables + extra:
             db.execute_sql(f'DELETE FROM "{table}"')  # noqa: S608 - table names come from our models
-        db.execute_sql("DELETE FROM sqlite_sequence") if "sqlite_sequence" in _sqlite_tables() else None
         db.execute_sql("PRAGMA foreign_keys = ON")
-
-
-def _sqlite_tables() -> set[str]:
-    return {row[0] for row in db.execute_sql("SELECT name FROM sqlite_master WHERE type='table'")}
 
 
 @pytest.fixture
