@@ -280,9 +280,7 @@ def _load_spec_cached(data: bytes, process_id: str | None) -> DiagramSpec:
         line = f"（第{err.line_number}行）" if getattr(err, "line_number", None) else ""
         raise DiagramError([f"不符合 BPMN 2.0 规范{line}：{err}"]) from None
 
-    processes = {
-        p.get("id"): p for p in root.findall("bpmn:process", _NS) if p.get("isExecutable", "false") == "true"
-    }
+    processes = {p.get("id"): p for p in root.findall("bpmn:process", _NS) if p.get("isExecutable", "false") == "true"}
     if process_id is None:
         if len(processes) != 1:
             found = "、".join(processes) or "无"
@@ -354,9 +352,7 @@ class _StateOnlyWorkflowConverter(BpmnWorkflowConverter):
         dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
         return dct
 
-    def from_dict(
-        self, dct: dict, spec: BpmnProcessSpec | None = None, script_engine: Any = None
-    ) -> BpmnWorkflow:
+    def from_dict(self, dct: dict, spec: BpmnProcessSpec | None = None, script_engine: Any = None) -> BpmnWorkflow:
         if spec is None:
             raise StateError("恢复实例需要流程定义")
         workflow = self.target_class(spec, {}, script_engine=script_engine, deserializing=True)
@@ -372,9 +368,7 @@ def _make_serializer() -> BpmnWorkflowSerializer:
     config = dict(DEFAULT_CONFIG)
     config[BpmnWorkflow] = _StateOnlyWorkflowConverter
     registry = BpmnWorkflowSerializer.configure(config)
-    registry.register(
-        date, lambda v: {"value": v.isoformat()}, lambda v: date.fromisoformat(v["value"]), "date"
-    )
+    registry.register(date, lambda v: {"value": v.isoformat()}, lambda v: date.fromisoformat(v["value"]), "date")
     return BpmnWorkflowSerializer(registry)
 
 
