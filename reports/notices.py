@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import logging
+import threading
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -48,6 +50,23 @@ ISSUER_MAX_SIZE_PT = Decimal(42)
 # How far the top of a CJK glyph's em box lies below the top of its `line-height: 1` line box, as a
 # fraction of the font size; measured on Noto Serif CJK SC (the official 小标宋 differs by tenths of a mm).
 ISSUER_EM_TOP_OFFSET = Decimal("0.052")
+
+
+class MissingGlyphError(RuntimeError):
+    """A character has no glyph in any installed font; the PDF would show a box (R-RPT-1 forbids it)."""
+
+
+class _NotdefCatcher(logging.Handler):
+    """Collects WeasyPrint's ".notdef glyph rendered" warnings raised by this thread's rendering only."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.thread = threading.get_ident()
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.thread == self.thread and ".notdef" in record.getMessage():
+            self.messages.append(record.getMessage())
 
 
 @dataclass(frozen=True)
@@ -128,9 +147,21 @@ def render_html(notice: Notice, settings: NoticeSettings) -> str:
 
 
 def render_pdf(notice: Notice, settings: NoticeSettings) -> bytes:
-    """The notice as a PDF in the GB/T 9704-2012 layout, fonts embedded as subsets."""
+    """The notice as a PDF in the GB/T 9704-2012 layout, fonts embedded as subsets.
+
+    Raises :class:`MissingGlyphError` rather than return a PDF in which a character would print as a box
+    (text extraction alone cannot tell: WeasyPrint still maps the box to the right character).
+    """
     stylesheet, font_config = _stylesheet()
     document = HTML(string=render_html(notice, settings), base_url=str(_HERE))
-    pdf = document.write_pdf(stylesheets=[stylesheet], font_config=font_config)
+    catcher = _NotdefCatcher()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(catcher)
+    try:
+        pdf = document.write_pdf(stylesheets=[stylesheet], font_config=font_config)
+    finally:
+        logger.removeHandler(catcher)
+    if catcher.messages:
+        raise MissingGlyphError("; ".join(sorted(set(catcher.messages))))
     assert pdf is not None  # noqa: S101 - write_pdf returns bytes when no target is given
     return pdf

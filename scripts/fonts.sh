@@ -5,7 +5,8 @@ set -euo pipefail
 
 packages=(fonts-noto-cjk fonts-noto-cjk-extra fonts-arphic-ukai libharfbuzz-subset0 poppler-utils)
 fandol_dir=/usr/local/share/fonts
-fandol_font="$fandol_dir/FandolFang-Regular.otf"
+# FandolFang stands in for 仿宋 (body); FandolSong for 宋体 (page numbers), much smaller than a Noto TTC.
+fandol_fonts=(FandolFang-Regular.otf FandolSong-Regular.otf)
 
 missing=()
 for pkg in "${packages[@]}"; do
@@ -24,8 +25,12 @@ fi
 
 cache_needed=$((${#missing[@]} > 0))
 
-# FandolFang (仿宋 stand-in) ships only inside texlive-lang-chinese; take the one font file, not the package.
-if [[ ! -f "$fandol_font" ]]; then
+# The Fandol fonts ship only inside texlive-lang-chinese; take the font files, not the package.
+fandol_missing=()
+for font in "${fandol_fonts[@]}"; do
+    [[ -f "$fandol_dir/$font" ]] || fandol_missing+=("$font")
+done
+if ((${#fandol_missing[@]})); then
     tmp=$(mktemp -d)
     trap 'rm -rf "$tmp"' EXIT
     if ((updated == 0)); then
@@ -33,16 +38,18 @@ if [[ ! -f "$fandol_font" ]]; then
     fi
     if (cd "$tmp" && apt-get download -qq texlive-lang-chinese >/dev/null 2>&1); then
         dpkg-deb -x "$tmp"/texlive-lang-chinese_*.deb "$tmp/x"
-        found=$(find "$tmp/x" -name FandolFang-Regular.otf -print -quit)
-        if [[ -n "$found" ]]; then
-            install -D -m 0644 "$found" "$fandol_font"
-            echo "fonts.sh: installed $fandol_font"
-            cache_needed=1
-        else
-            echo "fonts.sh: FandolFang-Regular.otf not found in texlive-lang-chinese; body falls back to Noto Serif CJK SC"
-        fi
+        for font in "${fandol_missing[@]}"; do
+            found=$(find "$tmp/x" -name "$font" -print -quit)
+            if [[ -n "$found" ]]; then
+                install -D -m 0644 "$found" "$fandol_dir/$font"
+                echo "fonts.sh: installed $fandol_dir/$font"
+                cache_needed=1
+            else
+                echo "fonts.sh: $font not found in texlive-lang-chinese; Noto Serif CJK SC stands in"
+            fi
+        done
     else
-        echo "fonts.sh: could not download texlive-lang-chinese; skipping FandolFang (body falls back to Noto Serif CJK SC)"
+        echo "fonts.sh: could not download texlive-lang-chinese; skipping Fandol fonts (Noto Serif CJK SC stands in)"
     fi
 fi
 
