@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
 
 from . import individual, money
 from .division import division_results, monthly_scores
-from .individual import Candidate, MonthFigures, Scope
+from .individual import Candidate, MonthDays, MonthFigures, Scope
 from .model import (
     ASSESSABLE,
     Absence,
@@ -50,7 +50,7 @@ def _compute(inp: ScoringInput) -> ScoringResult:
     months = inp.months
     warnings: list[str] = []
     calendar = WorkCalendar(inp.calendar)
-    workdays = [calendar.workdays_in(m) for m in months]
+    month_days = [MonthDays(m, m.first_day, m.last_day, calendar.workdays_in(m)) for m in months]
     division_ids = [d.id for d in inp.divisions]
 
     scores = monthly_scores(inp.plan_items, division_ids, months, rules, warnings)
@@ -74,7 +74,7 @@ def _compute(inp: ScoringInput) -> ScoringResult:
         standard = _standard(inp.standards, p, warnings)
         own_absences = absences.get(p.id, [])
         scope = Scope(p.joined, p.left, tuple((a.start, a.end) for a in own_absences), exempt_from.get(p.id))
-        s = _score_months(p, scope, months, workdays, performance, scores[division], standard, rules)
+        s = _score_months(p, scope, month_days, performance, scores[division], standard, rules)
         s.reason = individual.not_assessed_reason(own_absences, scope.exempt_from, inp.year, rules)
         staff[p.id] = s
         if s.reason is None:
@@ -168,9 +168,8 @@ def _standard(standards: Mapping[str, Standard], p: Person, warnings: list[str])
 def _score_months(
     p: Person,
     scope: Scope,
-    months: Sequence[YearMonth],
-    workdays: Sequence[Sequence[date]],
-    performance: Mapping[tuple[str, int], Decimal],
+    month_days: Sequence[MonthDays],
+    performance: Mapping[YearMonth, Mapping[str, Decimal]],
     division_scores: Mapping[YearMonth, Decimal],
     standard: Standard | None,
     rules: Rules,
@@ -179,10 +178,12 @@ def _score_months(
     monthly = {}
     total_p = total_q = ZERO
     position = p.position
-    for i, m in enumerate(months):
-        n = scope.workdays_in(m, workdays[i])
+    whole = bool(month_days) and scope.covers(month_days[0].first, month_days[-1].last)
+    for md in month_days:
+        m = md.month
+        n = len(md.workdays) if whole else scope.workdays_in(md)
         s = division_scores[m]
-        f = individual.month_figures(position, n, performance.get((p.id, i), ZERO), s, rules)
+        f = individual.month_figures(position, n, performance[m].get(p.id, ZERO), s, rules)
         total_p += f.performance
         total_q += f.qualifying
         monthly[m] = _with_money(f, position, s, standard, rules)

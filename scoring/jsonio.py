@@ -27,7 +27,7 @@ from .model import (
     DivisionResult,
     Exemption,
     Grade,
-    HoursEntry,
+    HoursRow,
     ItemStatus,
     Person,
     PersonAnnual,
@@ -315,7 +315,7 @@ class _Parser:
                 out.append(PlanItem(division, month, weight, status, item or ""))
         return out
 
-    def hours(self, data: Mapping[str, Any], key: str) -> tuple[HoursEntry, ...]:
+    def hours(self, data: Mapping[str, Any], key: str) -> tuple[HoursRow, ...]:
         """Log hours or extra time. The hot path of a city year: every date and hours string is parsed
         once and shared; only an entry that misses the caches takes the validating path."""
         raw = data.get(key)
@@ -325,20 +325,20 @@ class _Parser:
             self.fail(key, "应为列表")
             return ()
         dates, numbers = self._dates, self._numbers
-        out: list[HoursEntry] = []
+        out: list[HoursRow] = []
         append = out.append
         bad_dates: Counter[str] = Counter()
         bad_numbers: Counter[str] = Counter()
         negative: Counter[str] = Counter()
         for i, e in enumerate(raw):
-            entry: HoursEntry | None
+            entry: HoursRow | None
             try:
-                entry = HoursEntry(e["person"], dates[e["date"]], numbers[e["hours"]])
+                entry = (e["person"], dates[e["date"]], numbers[e["hours"]])
             except (KeyError, TypeError):
                 entry = self._slow_hours(f"{key}[{i}]", e, bad_dates, bad_numbers)
                 if entry is None:
                     continue
-            if entry.hours < 0:
+            if entry[2] < 0:
                 negative[repr(e["hours"])] += 1
             append(entry)
         for text, n in bad_dates.items():
@@ -351,7 +351,7 @@ class _Parser:
 
     def _slow_hours(
         self, where: str, e: object, bad_dates: Counter[str], bad_numbers: Counter[str]
-    ) -> HoursEntry | None:
+    ) -> HoursRow | None:
         if not isinstance(e, dict):
             self.fail(where, "应为对象")
             return None
@@ -360,7 +360,7 @@ class _Parser:
         hours = self._quiet(self.number, self.field(where, e, "hours"), bad_numbers)
         if person is None or day is None or hours is None:
             return None
-        return HoursEntry(person, day, hours)
+        return (person, day, hours)
 
     def _quiet(self, parse: Callable[[str, object], Any], value: object, bad: Counter[str]) -> Any:
         """Parse without a line per entry: a million malformed entries make one line per distinct value."""

@@ -82,9 +82,9 @@ def check_input(inp: ScoringInput) -> list[str]:
         fail(f"plan_items：引用了不存在的处室 {d_id}（{n} 条）")
 
     for what, entries in (("hours", inp.hours), ("extra_time", inp.extra_time)):
-        unknown = {e.person for e in entries} - person_by_id.keys()
+        unknown = {person for person, _, _ in entries} - person_by_id.keys()
         if unknown:
-            counts = Counter(e.person for e in entries if e.person in unknown)
+            counts = Counter(person for person, _, _ in entries if person in unknown)
             for person, n in counts.items():
                 fail(f"{what}：引用了不存在的人员 {person}（{n} 条）")
 
