@@ -30,6 +30,7 @@ from .model import (
 from .workcalendar import WorkCalendar
 
 ZERO = Decimal(0)
+STAFF = Position.STAFF  # enum member lookup is slow on Python 3.11, and this runs once per person-month
 
 CONTEXT = Context(prec=28, rounding=ROUND_HALF_EVEN)
 """Arithmetic for every intermediate value; results are rounded half-up only when written (RULES §0)."""
@@ -199,21 +200,13 @@ def _with_money(
     division bonus."""
     org = qual = comp = None
     if standard is not None and f.legal:
-        if position is not Position.STAFF:
+        if position is not STAFF:
             org = money.org_bonus(standard, division_score)
         if f.qualifying:
             qual = money.qualifying_bonus(standard, f.performance, f.qualifying)
             comp = money.competitive_bonus(standard, position, f.competitive, rules)
     return PersonMonth(
-        legal_hours=f.legal,
-        qualifying_hours=f.qualifying,
-        performance_hours=f.performance,
-        competitive_hours=f.competitive,
-        personal_score=f.personal,
-        composite=f.composite,
-        org_bonus=org,
-        qualifying_bonus=qual,
-        competitive_bonus=comp,
+        f.legal, f.qualifying, f.performance, f.competitive, f.personal, f.composite, org, qual, comp
     )
 
 

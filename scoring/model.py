@@ -284,9 +284,12 @@ class DivisionResult:
     vetoed: bool
 
 
-@dataclass(frozen=True, slots=True)
-class PersonMonth:
-    """One person's figures for one month (RULES §4, §6). Leaders carry only ``org_bonus``."""
+class PersonMonth(NamedTuple):
+    """One person's figures for one month (RULES §4, §6). Leaders carry only ``org_bonus``.
+
+    A NamedTuple: a city year has a quarter of a million of these, and a tuple is the cheapest immutable
+    record.
+    """
 
     legal_hours: Decimal | None = None
     qualifying_hours: Decimal | None = None
