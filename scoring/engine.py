@@ -66,7 +66,7 @@ def _compute(inp: ScoringInput) -> ScoringResult:
         if e.person not in exempt_from or e.start < exempt_from[e.person]:
             exempt_from[e.person] = e.start
 
-    staff: dict[str, _Staff] = {}
+    members: dict[str, _Member] = {}
     hours_of_assessed: dict[str, list[Decimal]] = defaultdict(list)
     for p in inp.people:
         if p.position not in ASSESSABLE:
@@ -77,7 +77,7 @@ def _compute(inp: ScoringInput) -> ScoringResult:
         scope = Scope(p.joined, p.left, tuple((a.start, a.end) for a in own_absences), exempt_from.get(p.id))
         s = _score_months(p, scope, month_days, performance, scores[division], standard, rules)
         s.reason = individual.not_assessed_reason(own_absences, scope.exempt_from, inp.year, rules)
-        staff[p.id] = s
+        members[p.id] = s
         if s.reason is None:
             hours_of_assessed[division].append(s.performance)
 
@@ -91,16 +91,20 @@ def _compute(inp: ScoringInput) -> ScoringResult:
         rules,
         warnings,
     )
-    _assess(inp, staff, divisions, warnings)
+    _assess(inp, members, divisions, warnings)
+    led_by: dict[str, list[str]] = defaultdict(list)
+    for d in inp.divisions:
+        if d.leader is not None:
+            led_by[d.leader].append(d.id)
 
     people = []
     for p in inp.people:
         if p.position is Position.DIRECTOR:
             people.append(PersonResult(p.id, p.division, p.position))
         elif p.position is Position.LEADER:
-            people.append(_leader(inp, p, months, scores, divisions, warnings))
+            people.append(_leader(inp, p, led_by.get(p.id, []), months, scores, divisions, warnings))
         else:
-            people.append(staff[p.id].result(p))
+            people.append(members[p.id].result(p))
     return ScoringResult(
         year=inp.year,
         months=tuple(months),
@@ -110,7 +114,7 @@ def _compute(inp: ScoringInput) -> ScoringResult:
     )
 
 
-class _Staff:
+class _Member:
     """Working state of one head, deputy or staff member while the stages fill it in."""
 
     __slots__ = (
@@ -126,12 +130,16 @@ class _Staff:
     )
 
     def __init__(
-        self, monthly: dict[YearMonth, PersonMonth], performance: Decimal, qualifying: Decimal
+        self,
+        monthly: dict[YearMonth, PersonMonth],
+        performance: Decimal,
+        qualifying: Decimal,
+        standard: Standard | None,
     ) -> None:
         self.monthly = monthly
         self.performance = performance
         self.qualifying = qualifying
-        self.standard: Standard | None = None
+        self.standard = standard
         self.reason: str | None = None
         self.annual: PersonAnnual | None = None
         self.rank: int | None = None
@@ -174,7 +182,7 @@ def _score_months(
     division_scores: Mapping[YearMonth, Decimal],
     standard: Standard | None,
     rules: Rules,
-) -> _Staff:
+) -> _Member:
     """RULES §4 figures and §6 monthly money of one person for every period month."""
     monthly = {}
     total_p = total_q = ZERO
@@ -188,9 +196,7 @@ def _score_months(
         total_p += f.performance
         total_q += f.qualifying
         monthly[m] = _with_money(f, position, s, standard, rules)
-    state = _Staff(monthly, total_p, total_q)
-    state.standard = standard
-    return state
+    return _Member(monthly, total_p, total_q, standard)
 
 
 def _with_money(
@@ -211,13 +217,16 @@ def _with_money(
 
 
 def _assess(
-    inp: ScoringInput, staff: dict[str, _Staff], divisions: Mapping[str, DivisionResult], warnings: list[str]
+    inp: ScoringInput,
+    members: dict[str, _Member],
+    divisions: Mapping[str, DivisionResult],
+    warnings: list[str],
 ) -> None:
     """Annual individual assessment, ranking, grades and annual bonus (RULES §5, §6)."""
     rules = inp.rules
     candidates: dict[str, list[Candidate]] = defaultdict(list)
     for p in inp.people:
-        s = staff.get(p.id)
+        s = members.get(p.id)
         if s is None:
             continue
         time = individual.time_score(s.performance, s.qualifying)
@@ -249,7 +258,7 @@ def _assess(
         chosen = individual.grades(ranked, quota, inp.grades)
         coefficient = rules.coefficient(division.tier)
         for rank, c in enumerate(ranked, start=1):
-            s = staff[c.id]
+            s = members[c.id]
             s.rank = rank
             s.grade = chosen[c.id]
             if s.standard is not None:
@@ -259,6 +268,7 @@ def _assess(
 def _leader(
     inp: ScoringInput,
     p: Person,
+    led: Sequence[str],
     months: Sequence[YearMonth],
     scores: Mapping[str, Mapping[YearMonth, Decimal]],
     divisions: Mapping[str, DivisionResult],
@@ -267,7 +277,6 @@ def _leader(
     """A leader in charge (RULES §6, R-PAY-1, R-PAY-3): every period month the division bonus on the mean S
     of the divisions they lead; the annual bonus on the mean tier coefficient of those divisions and the grade
     given in ``grades`` (default competent)."""
-    led = [d.id for d in inp.divisions if d.leader == p.id]
     grade = inp.grades.get(p.id, Grade.COMPETENT)
     standard = _standard(inp.standards, p, warnings)
     if not led:
