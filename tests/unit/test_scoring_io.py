@@ -1,12 +1,25 @@
 """Input parsing and output format (RULES §0, §7, §8)."""
 
 import json
+from datetime import date
 from decimal import Decimal
 
 import pytest
 
-from scoring import parse_input
+from scoring import (
+    Division,
+    HoursEntry,
+    Person,
+    PlanItem,
+    ScoringInput,
+    Standard,
+    YearMonth,
+    check_input,
+    compute,
+    parse_input,
+)
 from scoring.jsonio import money_str
+from scoring.model import ItemStatus, Position
 from tests.unit.scoring_cases import score, small_year
 
 
@@ -57,3 +70,27 @@ def test_output_lists_every_division_and_person_in_input_order():
     assert [p["id"] for p in out["people"]] == ["D01", "L1", "H1", "V1", "S1", "S2"]
     assert [p["division"] for p in out["people"]] == [None, None, "GH", "GH", "GH", "GH"]
     assert set(out) == {"year", "divisions", "people", "warnings"}
+
+
+def test_input_built_from_model_types_scores_like_the_json():
+    """RULES §7: the portal builds the same structure directly; HoursEntry and plain tuples are equivalent."""
+    nov = YearMonth(2023, 11)
+    inp = ScoringInput(
+        year=2023,
+        period_start=nov,
+        period_end=nov,
+        standards={"科级": Standard(Decimal(0), Decimal(600), Decimal(15), Decimal(10000))},
+        divisions=(Division("GH"),),
+        people=(Person("S1", Position.STAFF, "GH", "科级"),),
+        plan_items=(PlanItem("GH", nov, Decimal(100), ItemStatus.DONE),),
+        hours=(HoursEntry("S1", date(2023, 11, 1), Decimal(100)), ("S1", date(2023, 11, 2), Decimal(50))),
+        mass_evaluation={"GH": Decimal(90)},
+        democratic_evaluation={"S1": Decimal(80)},
+    )
+    assert check_input(inp) == []
+    month = compute(inp).people[0].monthly[nov]
+    assert (month.performance_hours, month.qualifying_bonus, month.competitive_bonus) == (
+        150,
+        600,
+        Decimal("402.0"),
+    )
