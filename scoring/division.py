@@ -127,13 +127,15 @@ def assign_tiers(ranked: Sequence[str], vetoed: frozenset[str] | set[str], rules
 
 
 @dataclass(frozen=True, slots=True)
-class _Standing:
+class Standing:
+    """What the division ranking looks at (RULES §3)."""
+
     id: str
     annual: Fraction
     per_capita_hours: Fraction
 
 
-def rank_divisions(standings: Iterable[_Standing]) -> list[str]:
+def rank_divisions(standings: Iterable[Standing]) -> list[str]:
     """Division ranking (RULES §3, R-SCO-3): annual desc, then per-capita hours desc, then id asc; no ties."""
     return [s.id for s in sorted(standings, key=lambda s: (-s.annual, -s.per_capita_hours, s.id))]
 
@@ -169,7 +171,7 @@ def division_results(
         per_capita = exact(sum(hours, ZERO)) / len(hours) if hours else Fraction(0)
         avg = sum(scores, ZERO) / len(scores) if scores else ZERO
         parts[d] = (avg, mass, bonus, deduction, annual, per_capita)
-        standings.append(_Standing(d, annual, per_capita))
+        standings.append(Standing(d, annual, per_capita))
     ranked = rank_divisions(standings)
     tiers = assign_tiers(ranked, vetoes, rules)
     out = {}

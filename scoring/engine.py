@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
 
 from . import individual, money
 from .division import division_results, monthly_scores
-from .individual import Candidate, MonthFigures, Scope
+from .individual import Candidate, MonthDays, MonthFigures, Scope
 from .model import (
     ASSESSABLE,
     Absence,
@@ -30,6 +30,7 @@ from .model import (
 from .workcalendar import WorkCalendar
 
 ZERO = Decimal(0)
+STAFF = Position.STAFF  # enum member lookup is slow on Python 3.11, and this runs once per person-month
 
 CONTEXT = Context(prec=28, rounding=ROUND_HALF_EVEN)
 """Arithmetic for every intermediate value; results are rounded half-up only when written (RULES §0)."""
@@ -50,7 +51,7 @@ def _compute(inp: ScoringInput) -> ScoringResult:
     months = inp.months
     warnings: list[str] = []
     calendar = WorkCalendar(inp.calendar)
-    workdays = [calendar.workdays_in(m) for m in months]
+    month_days = [MonthDays(m, m.first_day, m.last_day, calendar.workdays_in(m)) for m in months]
     division_ids = [d.id for d in inp.divisions]
 
     scores = monthly_scores(inp.plan_items, division_ids, months, rules, warnings)
@@ -65,7 +66,7 @@ def _compute(inp: ScoringInput) -> ScoringResult:
         if e.person not in exempt_from or e.start < exempt_from[e.person]:
             exempt_from[e.person] = e.start
 
-    staff: dict[str, _Staff] = {}
+    members: dict[str, _Member] = {}
     hours_of_assessed: dict[str, list[Decimal]] = defaultdict(list)
     for p in inp.people:
         if p.position not in ASSESSABLE:
@@ -74,9 +75,9 @@ def _compute(inp: ScoringInput) -> ScoringResult:
         standard = _standard(inp.standards, p, warnings)
         own_absences = absences.get(p.id, [])
         scope = Scope(p.joined, p.left, tuple((a.start, a.end) for a in own_absences), exempt_from.get(p.id))
-        s = _score_months(p, scope, months, workdays, performance, scores[division], standard, rules)
+        s = _score_months(p, scope, month_days, performance, scores[division], standard, rules)
         s.reason = individual.not_assessed_reason(own_absences, scope.exempt_from, inp.year, rules)
-        staff[p.id] = s
+        members[p.id] = s
         if s.reason is None:
             hours_of_assessed[division].append(s.performance)
 
@@ -90,16 +91,20 @@ def _compute(inp: ScoringInput) -> ScoringResult:
         rules,
         warnings,
     )
-    _assess(inp, staff, divisions, warnings)
+    _assess(inp, members, divisions, warnings)
+    led_by: dict[str, list[str]] = defaultdict(list)
+    for d in inp.divisions:
+        if d.leader is not None:
+            led_by[d.leader].append(d.id)
 
     people = []
     for p in inp.people:
         if p.position is Position.DIRECTOR:
             people.append(PersonResult(p.id, p.division, p.position))
         elif p.position is Position.LEADER:
-            people.append(_leader(inp, p, months, scores, divisions, warnings))
+            people.append(_leader(inp, p, led_by.get(p.id, []), months, scores, divisions, warnings))
         else:
-            people.append(staff[p.id].result(p))
+            people.append(members[p.id].result(p))
     return ScoringResult(
         year=inp.year,
         months=tuple(months),
@@ -109,7 +114,7 @@ def _compute(inp: ScoringInput) -> ScoringResult:
     )
 
 
-class _Staff:
+class _Member:
     """Working state of one head, deputy or staff member while the stages fill it in."""
 
     __slots__ = (
@@ -124,11 +129,17 @@ class _Staff:
         "bonus",
     )
 
-    def __init__(self, monthly: dict[YearMonth, PersonMonth], performance: Decimal, qualifying: Decimal) -> None:
+    def __init__(
+        self,
+        monthly: dict[YearMonth, PersonMonth],
+        performance: Decimal,
+        qualifying: Decimal,
+        standard: Standard | None,
+    ) -> None:
         self.monthly = monthly
         self.performance = performance
         self.qualifying = qualifying
-        self.standard: Standard | None = None
+        self.standard = standard
         self.reason: str | None = None
         self.annual: PersonAnnual | None = None
         self.rank: int | None = None
@@ -166,27 +177,26 @@ def _standard(standards: Mapping[str, Standard], p: Person, warnings: list[str])
 def _score_months(
     p: Person,
     scope: Scope,
-    months: Sequence[YearMonth],
-    workdays: Sequence[Sequence[date]],
-    performance: Mapping[tuple[str, int], Decimal],
+    month_days: Sequence[MonthDays],
+    performance: Mapping[YearMonth, Mapping[str, Decimal]],
     division_scores: Mapping[YearMonth, Decimal],
     standard: Standard | None,
     rules: Rules,
-) -> _Staff:
+) -> _Member:
     """RULES §4 figures and §6 monthly money of one person for every period month."""
     monthly = {}
     total_p = total_q = ZERO
     position = p.position
-    for i, m in enumerate(months):
-        n = scope.workdays_in(m, workdays[i])
+    whole = bool(month_days) and scope.covers(month_days[0].first, month_days[-1].last)
+    for md in month_days:
+        m = md.month
+        n = len(md.workdays) if whole else scope.workdays_in(md)
         s = division_scores[m]
-        f = individual.month_figures(position, n, performance.get((p.id, i), ZERO), s, rules)
+        f = individual.month_figures(position, n, performance[m].get(p.id, ZERO), s, rules)
         total_p += f.performance
         total_q += f.qualifying
         monthly[m] = _with_money(f, position, s, standard, rules)
-    state = _Staff(monthly, total_p, total_q)
-    state.standard = standard
-    return state
+    return _Member(monthly, total_p, total_q, standard)
 
 
 def _with_money(
@@ -196,32 +206,27 @@ def _with_money(
     division bonus."""
     org = qual = comp = None
     if standard is not None and f.legal:
-        if position is not Position.STAFF:
+        if position is not STAFF:
             org = money.org_bonus(standard, division_score)
         if f.qualifying:
             qual = money.qualifying_bonus(standard, f.performance, f.qualifying)
             comp = money.competitive_bonus(standard, position, f.competitive, rules)
     return PersonMonth(
-        legal_hours=f.legal,
-        qualifying_hours=f.qualifying,
-        performance_hours=f.performance,
-        competitive_hours=f.competitive,
-        personal_score=f.personal,
-        composite=f.composite,
-        org_bonus=org,
-        qualifying_bonus=qual,
-        competitive_bonus=comp,
+        f.legal, f.qualifying, f.performance, f.competitive, f.personal, f.composite, org, qual, comp
     )
 
 
 def _assess(
-    inp: ScoringInput, staff: dict[str, _Staff], divisions: Mapping[str, DivisionResult], warnings: list[str]
+    inp: ScoringInput,
+    members: dict[str, _Member],
+    divisions: Mapping[str, DivisionResult],
+    warnings: list[str],
 ) -> None:
     """Annual individual assessment, ranking, grades and annual bonus (RULES §5, §6)."""
     rules = inp.rules
     candidates: dict[str, list[Candidate]] = defaultdict(list)
     for p in inp.people:
-        s = staff.get(p.id)
+        s = members.get(p.id)
         if s is None:
             continue
         time = individual.time_score(s.performance, s.qualifying)
@@ -253,7 +258,7 @@ def _assess(
         chosen = individual.grades(ranked, quota, inp.grades)
         coefficient = rules.coefficient(division.tier)
         for rank, c in enumerate(ranked, start=1):
-            s = staff[c.id]
+            s = members[c.id]
             s.rank = rank
             s.grade = chosen[c.id]
             if s.standard is not None:
@@ -263,6 +268,7 @@ def _assess(
 def _leader(
     inp: ScoringInput,
     p: Person,
+    led: Sequence[str],
     months: Sequence[YearMonth],
     scores: Mapping[str, Mapping[YearMonth, Decimal]],
     divisions: Mapping[str, DivisionResult],
@@ -271,7 +277,6 @@ def _leader(
     """A leader in charge (RULES §6, R-PAY-1, R-PAY-3): every period month the division bonus on the mean S
     of the divisions they lead; the annual bonus on the mean tier coefficient of those divisions and the grade
     given in ``grades`` (default competent)."""
-    led = [d.id for d in inp.divisions if d.leader == p.id]
     grade = inp.grades.get(p.id, Grade.COMPETENT)
     standard = _standard(inp.standards, p, warnings)
     if not led:

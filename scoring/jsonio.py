@@ -27,7 +27,7 @@ from .model import (
     DivisionResult,
     Exemption,
     Grade,
-    HoursEntry,
+    HoursRow,
     ItemStatus,
     Person,
     PersonAnnual,
@@ -41,7 +41,7 @@ from .model import (
     Standard,
     YearMonth,
 )
-from .validate import check_input
+from .validate import Broken, check_input
 
 
 class InputError(ValueError):
@@ -72,10 +72,11 @@ def parse_input(data: Mapping[str, Any]) -> ScoringInput:
     """
     p = _Parser()
     inp = p.parse(data)
-    if p.problems or inp is None:
-        raise InputError(p.problems)
-    problems = check_input(inp)
-    if problems:
+    problems = list(p.problems)
+    if inp is not None:
+        broken = Broken(frozenset(p.broken_people), frozenset(p.broken_divisions), frozenset(p.broken_months))
+        problems += check_input(inp, broken)
+    if problems or inp is None:
         raise InputError(problems)
     return inp
 
@@ -83,6 +84,9 @@ def parse_input(data: Mapping[str, Any]) -> ScoringInput:
 class _Parser:
     def __init__(self) -> None:
         self.problems: list[str] = []
+        self.broken_people: set[str] = set()
+        self.broken_divisions: set[str] = set()
+        self.broken_months: set[tuple[str, YearMonth]] = set()
         self._dates: dict[str, date] = {}
         self._numbers: dict[str, Decimal] = {}
 
@@ -285,6 +289,8 @@ class _Parser:
             leader = self.text(f"{where}.leader", r.get("leader"), required=False)
             if id_ is not None and category is not None:
                 out.append(Division(id_, name or "", category, leader))
+            elif id_ is not None:
+                self.broken_divisions.add(id_)
         return out
 
     def people(self, data: Mapping[str, Any]) -> list[Person]:
@@ -299,6 +305,8 @@ class _Parser:
             left = self.optional_date(f"{where}.left", r.get("left"))
             if id_ is not None and position is not None:
                 out.append(Person(id_, position, division, level or "", name or "", joined, left))
+            elif id_ is not None:
+                self.broken_people.add(id_)
         return out
 
     def plan_items(self, data: Mapping[str, Any]) -> list[PlanItem]:
@@ -313,9 +321,11 @@ class _Parser:
                 self.fail(f"{where}.weight", f"权重 {r['weight']!r} 不能为负数")
             if division is not None and month is not None and weight is not None and status is not None:
                 out.append(PlanItem(division, month, weight, status, item or ""))
+            elif division is not None and month is not None:
+                self.broken_months.add((division, month))
         return out
 
-    def hours(self, data: Mapping[str, Any], key: str) -> tuple[HoursEntry, ...]:
+    def hours(self, data: Mapping[str, Any], key: str) -> tuple[HoursRow, ...]:
         """Log hours or extra time. The hot path of a city year: every date and hours string is parsed
         once and shared; only an entry that misses the caches takes the validating path."""
         raw = data.get(key)
@@ -325,20 +335,20 @@ class _Parser:
             self.fail(key, "应为列表")
             return ()
         dates, numbers = self._dates, self._numbers
-        out: list[HoursEntry] = []
+        out: list[HoursRow] = []
         append = out.append
         bad_dates: Counter[str] = Counter()
         bad_numbers: Counter[str] = Counter()
         negative: Counter[str] = Counter()
         for i, e in enumerate(raw):
-            entry: HoursEntry | None
+            entry: HoursRow | None
             try:
-                entry = HoursEntry(e["person"], dates[e["date"]], numbers[e["hours"]])
+                entry = (e["person"], dates[e["date"]], numbers[e["hours"]])
             except (KeyError, TypeError):
                 entry = self._slow_hours(f"{key}[{i}]", e, bad_dates, bad_numbers)
                 if entry is None:
                     continue
-            if entry.hours < 0:
+            if entry[2] < 0:
                 negative[repr(e["hours"])] += 1
             append(entry)
         for text, n in bad_dates.items():
@@ -351,7 +361,7 @@ class _Parser:
 
     def _slow_hours(
         self, where: str, e: object, bad_dates: Counter[str], bad_numbers: Counter[str]
-    ) -> HoursEntry | None:
+    ) -> HoursRow | None:
         if not isinstance(e, dict):
             self.fail(where, "应为对象")
             return None
@@ -360,7 +370,7 @@ class _Parser:
         hours = self._quiet(self.number, self.field(where, e, "hours"), bad_numbers)
         if person is None or day is None or hours is None:
             return None
-        return HoursEntry(person, day, hours)
+        return (person, day, hours)
 
     def _quiet(self, parse: Callable[[str, object], Any], value: object, bad: Counter[str]) -> Any:
         """Parse without a line per entry: a million malformed entries make one line per distinct value."""

@@ -178,13 +178,18 @@ class PlanItem:
 class HoursEntry(NamedTuple):
     """Confirmed log hours or approved extra time of one person on one day (RULES §4).
 
-    A NamedTuple rather than a dataclass: a city year holds millions of these, and a tuple is both the
-    smallest immutable record and the fastest to build and unpack.
+    A readable way to write one entry; ``ScoringInput.hours`` takes any ``(person, date, hours)`` tuple, and
+    ``parse_input`` builds plain tuples: a city year holds millions of entries, and plain tuples of immutable
+    values are the smallest records and the only ones the garbage collector stops scanning.
     """
 
     person: str
     date: date
     hours: Decimal
+
+
+HoursRow = tuple[str, date, Decimal]
+"""(person, date, hours): one entry of ``ScoringInput.hours`` or ``extra_time``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,8 +251,8 @@ class ScoringInput:
     divisions: tuple[Division, ...] = ()
     people: tuple[Person, ...] = ()
     plan_items: tuple[PlanItem, ...] = ()
-    hours: tuple[HoursEntry, ...] = ()
-    extra_time: tuple[HoursEntry, ...] = ()
+    hours: tuple[HoursRow, ...] = ()
+    extra_time: tuple[HoursRow, ...] = ()
     absences: tuple[Absence, ...] = ()
     exemptions: tuple[Exemption, ...] = ()
     mass_evaluation: Mapping[str, Decimal] = field(default_factory=dict)
@@ -279,9 +284,12 @@ class DivisionResult:
     vetoed: bool
 
 
-@dataclass(frozen=True, slots=True)
-class PersonMonth:
-    """One person's figures for one month (RULES §4, §6). Leaders carry only ``org_bonus``."""
+class PersonMonth(NamedTuple):
+    """One person's figures for one month (RULES §4, §6). Leaders carry only ``org_bonus``.
+
+    A NamedTuple: a city year has a quarter of a million of these, and a tuple is the cheapest immutable
+    record.
+    """
 
     legal_hours: Decimal | None = None
     qualifying_hours: Decimal | None = None

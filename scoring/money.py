@@ -10,6 +10,7 @@ from .model import AnnualBonus, Grade, Position, Rules, Standard
 ZERO = Decimal(0)
 ONE = Decimal(1)
 HUNDRED = Decimal(100)
+HEAD = Position.HEAD  # enum member lookup is slow on Python 3.11, and this runs once per person-month
 
 PERSONAL_COEFFICIENT = {
     Grade.EXCELLENT: Decimal("1.2"),
@@ -41,7 +42,7 @@ def competitive_bonus(standard: Standard, position: Position, competitive: Decim
     """Competitive part of the monthly personal bonus (RULES §6, R-PAY-2) = competitive_rate ×
     min(C, competitive_cap_hours) for deputies and staff (no cap by default); heads take no competitive
     part."""
-    if position is Position.HEAD:
+    if position is HEAD:
         return ZERO
     hours = competitive if rules.competitive_cap_hours is None else min(competitive, rules.competitive_cap_hours)
     return standard.competitive_rate * hours
