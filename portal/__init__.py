@@ -13,11 +13,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     app.config.update(settings.load(app.instance_path, config))
 
-    from portal import admin, auth, cli, database, home, i18n
+    from portal import admin, auth, cli, database, home, i18n, layout
 
     database.init_app(app)
     i18n.init_app(app)
     auth.init_app(app)
+    layout.init_app(app)
     home.init_app(app)
     admin.init_app(app)
     cli.init_app(app)

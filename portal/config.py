@@ -19,6 +19,7 @@ SETTINGS: dict[str, tuple[str, Any]] = {
     "NOTICE_COPY_TO": ("NOTICE_COPY_TO", "局党组成员"),
     "NOTICE_PRINTER": ("NOTICE_PRINTER", "××市规划局办公室"),
     "CURRENT_YEAR": ("BUREAU_YEAR", None),  # None: the latest assessment year in the database
+    "TODAY": ("BUREAU_TODAY", None),  # ISO date the portal takes as today; None: the real date (demos pin it)
 }
 
 LANGUAGES = {"zh_Hans_CN": "中文", "en": "English"}

@@ -8,12 +8,16 @@ from decimal import Decimal
 from typing import Any
 
 from models import (
+    Adjustment,
+    Appeal,
     Division,
+    ExtraTimeClaim,
     ItemLibraryEntry,
     LeaderAssignment,
     MonthlyPlan,
     Person,
     PlanItem,
+    WeeklyReview,
     WorkLogEntry,
 )
 
@@ -73,3 +77,50 @@ def make_log_entry(person: Person, item: ItemLibraryEntry, **overrides: Any) -> 
     values.update(overrides)
     values.setdefault("hours", values["quantity"] * item.standard_hours)
     return WorkLogEntry.create(**values)
+
+
+def make_review(person: Person, week_start: dt.date = dt.date(2023, 10, 9), **overrides: Any) -> WeeklyReview:
+    """An open weekly review of `person`'s week, due the Tuesday after it (R-RUN-6)."""
+    values: dict[str, Any] = {"person": person, "week_start": week_start, "due": week_start + dt.timedelta(days=8)}
+    values.update(overrides)
+    return WeeklyReview.create(**values)
+
+
+def make_claim(person: Person, **overrides: Any) -> ExtraTimeClaim:
+    values: dict[str, Any] = {
+        "person": person,
+        "date": dt.date(2023, 10, 9),
+        "hours": Decimal(4),
+        "bulletin": "督查通报2023年第9期",
+        "standard": "宣传信息调研",
+        "status": "submitted",
+    }
+    values.update(overrides)
+    return ExtraTimeClaim.create(**values)
+
+
+def make_adjustment(division: Division, **overrides: Any) -> Adjustment:
+    values: dict[str, Any] = {
+        "year": 2023,
+        "division": division,
+        "kind": "bonus",
+        "category": "commendation",
+        "points": Decimal(1),
+        "reason": "上级表彰",
+        "status": "submitted",
+    }
+    values.update(overrides)
+    return Adjustment.create(**values)
+
+
+def make_appeal(appellant: Person, **overrides: Any) -> Appeal:
+    values: dict[str, Any] = {
+        "year": 2023,
+        "month": 9,
+        "appellant": appellant,
+        "division": appellant.division,
+        "subject": "9月个人绩效时间",
+        "grounds": "有两条日志未确认",
+    }
+    values.update(overrides)
+    return Appeal.create(**values)
