@@ -47,9 +47,7 @@ def main() -> None:
         start = time.perf_counter()
         size = render_one(i)
         warm.append(time.perf_counter() - start)
-    print(
-        f"one individual notice, warm: median {statistics.median(warm):.3f} s (of 5; {size / 1024:.0f} KiB)"
-    )
+    print(f"one individual notice, warm: median {statistics.median(warm):.3f} s (of 5; {size / 1024:.0f} KiB)")
 
     # Fork after the warm-up so that each worker starts with fonts and stylesheet already loaded.
     context = multiprocessing.get_context("fork")

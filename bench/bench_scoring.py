@@ -39,9 +39,7 @@ def main() -> None:
     t, cpu = time.perf_counter(), time.process_time()
     result = compute(inp)
     wall, cpu = time.perf_counter() - t, time.process_time() - cpu
-    print(
-        f"compute:        {wall:6.2f} s  (goal < 5 s; CPU {cpu:.2f} s, load average {os.getloadavg()[0]:.1f})"
-    )
+    print(f"compute:        {wall:6.2f} s  (goal < 5 s; CPU {cpu:.2f} s, load average {os.getloadavg()[0]:.1f})")
 
     t = time.perf_counter()
     out = result_to_dict(result)

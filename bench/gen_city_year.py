@@ -76,9 +76,7 @@ def generate(people: int = 20000, divisions: int = 400, year: int = 2023, seed: 
         }
         for i, d in enumerate(division_ids)
     ]
-    out_people: list[dict] = [
-        {"id": "D001", "name": "局长", "division": None, "position": "director", "level": "局级"}
-    ]
+    out_people: list[dict] = [{"id": "D001", "name": "局长", "division": None, "position": "director", "level": "局级"}]
     out_people += [
         {"id": lid, "name": f"分管领导{lid[1:]}", "division": None, "position": "leader", "level": "副局级"}
         for lid in leader_ids

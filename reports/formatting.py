@@ -15,9 +15,7 @@ def format_doc_number(prefix: str, year: int, seq: int) -> str:
     Allocation (per year, never reused) is the service's job; this only formats what it was given.
     """
     if not prefix or prefix != prefix.strip():
-        raise ValueError(
-            f"document number prefix must be non-empty text without surrounding spaces: {prefix!r}"
-        )
+        raise ValueError(f"document number prefix must be non-empty text without surrounding spaces: {prefix!r}")
     if not 1000 <= year <= 9999:
         raise ValueError(f"year must have four digits: {year}")
     if seq < 1:

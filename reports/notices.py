@@ -91,9 +91,7 @@ def _addressee(text: str) -> str:
 
 
 def _cn_date_or_blank(day: dt.date | None) -> str:
-    return (
-        format_cn_date(day) if day is not None else "\u3000\u3000\u3000\u3000年\u3000\u3000月\u3000\u3000日"
-    )
+    return format_cn_date(day) if day is not None else "\u3000\u3000\u3000\u3000年\u3000\u3000月\u3000\u3000日"
 
 
 def _payout_value(value: Decimal | None, column: PayoutColumn) -> str:

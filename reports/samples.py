@@ -54,12 +54,8 @@ DIVISIONS = (
 SIGNED = dt.date(2023, 11, 3)
 
 
-def meta(
-    seq: int = 12, addressee: str | None = "局机关各处室", attachments: tuple[str, ...] = ()
-) -> NoticeMeta:
-    return NoticeMeta(
-        doc_year=2023, doc_seq=seq, signed_on=SIGNED, addressee=addressee, attachments=attachments
-    )
+def meta(seq: int = 12, addressee: str | None = "局机关各处室", attachments: tuple[str, ...] = ()) -> NoticeMeta:
+    return NoticeMeta(doc_year=2023, doc_seq=seq, signed_on=SIGNED, addressee=addressee, attachments=attachments)
 
 
 def monthly_division_notice(extra_deductions: int = 0) -> MonthlyDivisionNotice:
@@ -74,9 +70,7 @@ def monthly_division_notice(extra_deductions: int = 0) -> MonthlyDivisionNotice:
             "用地规划处",
             D("85.00") - sum((d.points for d in padded), D(0)),
             (
-                Deduction(
-                    "完成东城片区控制性详细规划修编报批", D("20.00"), D("10.00"), "未按期报批，局长未认可"
-                ),
+                Deduction("完成东城片区控制性详细规划修编报批", D("20.00"), D("10.00"), "未按期报批，局长未认可"),
                 Deduction("建设用地规划许可证按时办结", D("10.00"), D("5.00"), "两件超时办结"),
                 *padded,
             ),
@@ -164,18 +158,14 @@ def individual_notice(name: str = "张晓梅", division: str = "规划管理处"
 
 def target_letter() -> TargetLetter:
     targets = (
-        Target(
-            "完成城市国土空间总体规划（2021—2035年）成果报批", TargetSource.CITY, "取得省政府批复", "12月底前"
-        ),
+        Target("完成城市国土空间总体规划（2021—2035年）成果报批", TargetSource.CITY, "取得省政府批复", "12月底前"),
         Target(
             "推进“多规合一”业务协同平台建设",
             TargetSource.PROVINCE,
             "平台上线运行，审批时限压减30%",
             "9月底前",
         ),
-        Target(
-            "开展规划领域突出问题专项整治", TargetSource.PARTY_GROUP, "形成整改台账，整改率100%", "11月底前"
-        ),
+        Target("开展规划领域突出问题专项整治", TargetSource.PARTY_GROUP, "形成整改台账，整改率100%", "11月底前"),
         Target("建设项目规划条件核提按时办结", TargetSource.FUNCTION, "按时办结率100%", "全年"),
         Target("编制东城片区控制性详细规划", TargetSource.FUNCTION, "通过专家评审并公示", "10月底前"),
     )
@@ -205,17 +195,13 @@ def monthly_payout_sheet(people_per_division: int = 4) -> PayoutSheet:
         for i in range(1, people_per_division + 1)
     ]
     total = sum((ln.total for ln in lines), D(0))
-    return build_monthly_payout_sheet(
-        meta(seq=13, addressee="局财务室"), 2023, 10, lines, expected_total=total
-    )
+    return build_monthly_payout_sheet(meta(seq=13, addressee="局财务室"), 2023, 10, lines, expected_total=total)
 
 
 def annual_payout_sheet() -> PayoutSheet:
     lines = [
         AnnualPayoutLine("规划管理处", "李志远", "处长", D("15000.00"), D("1.20"), D("1.00"), D("18000.00")),
-        AnnualPayoutLine(
-            "规划管理处", "张晓梅", "一级主任科员", D("12000.00"), D("1.20"), D("1.20"), D("17280.00")
-        ),
+        AnnualPayoutLine("规划管理处", "张晓梅", "一级主任科员", D("12000.00"), D("1.20"), D("1.20"), D("17280.00")),
         AnnualPayoutLine("规划管理处", "陈思远", "科员", D("10000.00"), D("1.20"), None, D("0.00")),
         AnnualPayoutLine("办公室", "刘芳", "主任", D("15000.00"), D("1.00"), D("1.20"), D("18000.00")),
         AnnualPayoutLine("办公室", "赵磊", "科员", D("10000.00"), D("1.00"), D("1.00"), D("10000.00")),

@@ -361,9 +361,7 @@ class PayoutSheet:
         for group in self.groups:
             for line in group.lines:
                 if len(line.values) != width:
-                    raise ValueError(
-                        f"{group.division}/{line.name}: {len(line.values)} values for {width} columns"
-                    )
+                    raise ValueError(f"{group.division}/{line.name}: {len(line.values)} values for {width} columns")
             _check_totals(self.columns, [line.values for line in group.lines], group.subtotal, group.division)
         _check_totals(self.columns, [g.subtotal for g in self.groups], self.total, "合计")
 
@@ -440,9 +438,7 @@ def build_monthly_payout_sheet(
     rows = [
         (
             ln.division,
-            PayoutLine(
-                ln.name, ln.position, (ln.org_bonus, ln.qualifying_bonus, ln.competitive_bonus, ln.total)
-            ),
+            PayoutLine(ln.name, ln.position, (ln.org_bonus, ln.qualifying_bonus, ln.competitive_bonus, ln.total)),
         )
         for ln in lines
     ]
@@ -470,9 +466,7 @@ def build_annual_payout_sheet(
     rows = [
         (
             ln.division,
-            PayoutLine(
-                ln.name, ln.position, (ln.base, ln.division_coefficient, ln.personal_coefficient, ln.amount)
-            ),
+            PayoutLine(ln.name, ln.position, (ln.base, ln.division_coefficient, ln.personal_coefficient, ln.amount)),
         )
         for ln in lines
     ]
@@ -507,9 +501,7 @@ def _build_sheet(
     )
     total = _column_sums(columns, [g.subtotal for g in groups])
     if total[-1] != expected_total:
-        raise PayoutTotalsMismatch(
-            f"{kind} {year}: lines sum to {total[-1]}, expected total is {expected_total}"
-        )
+        raise PayoutTotalsMismatch(f"{kind} {year}: lines sum to {total[-1]}, expected total is {expected_total}")
     if expected_division_totals is not None:
         unknown = set(expected_division_totals) - set(by_division)
         if unknown:
@@ -529,8 +521,7 @@ def _column_sums(
     columns: tuple[PayoutColumn, ...], rows: Sequence[tuple[Decimal | None, ...]]
 ) -> tuple[Decimal | None, ...]:
     return tuple(
-        sum((row[i] or Decimal(0) for row in rows), Decimal(0)) if col.summed else None
-        for i, col in enumerate(columns)
+        sum((row[i] or Decimal(0) for row in rows), Decimal(0)) if col.summed else None for i, col in enumerate(columns)
     )
 
 

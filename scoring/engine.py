@@ -211,9 +211,7 @@ def _with_money(
         if f.qualifying:
             qual = money.qualifying_bonus(standard, f.performance, f.qualifying)
             comp = money.competitive_bonus(standard, position, f.competitive, rules)
-    return PersonMonth(
-        f.legal, f.qualifying, f.performance, f.competitive, f.personal, f.composite, org, qual, comp
-    )
+    return PersonMonth(f.legal, f.qualifying, f.performance, f.competitive, f.personal, f.composite, org, qual, comp)
 
 
 def _assess(

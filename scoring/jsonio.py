@@ -359,9 +359,7 @@ class _Parser:
             self.fail(key, f"工时 {text} 不能为负数（共 {n} 条）")
         return tuple(out)
 
-    def _slow_hours(
-        self, where: str, e: object, bad_dates: Counter[str], bad_numbers: Counter[str]
-    ) -> HoursRow | None:
+    def _slow_hours(self, where: str, e: object, bad_dates: Counter[str], bad_numbers: Counter[str]) -> HoursRow | None:
         if not isinstance(e, dict):
             self.fail(where, "应为对象")
             return None

@@ -176,7 +176,6 @@ def _weekly_data(review: WeeklyReview) -> dict[str, Any]:
     return {"subject_position": review.person.position, "due": review.due}
 
 
-
 CHAINS: dict[str, Chain] = {
     c.key: c
     for c in (

@@ -76,9 +76,7 @@ def expected_strings(notice: object) -> list[str]:
     elif isinstance(notice, IndividualNotice):
         texts += [f"{notice.name}同志：", notice.division, notice.grade.label, "2024年1月31日前", "14,400.00"]
     elif isinstance(notice, TargetLetter):
-        texts += [notice.division, notice.director_name, notice.head_name] + [
-            t.source.label for t in notice.targets
-        ]
+        texts += [notice.division, notice.director_name, notice.head_name] + [t.source.label for t in notice.targets]
     elif isinstance(notice, PayoutSheet):
         texts += [g.division for g in notice.groups] + [ln.name for g in notice.groups for ln in g.lines]
         texts += ["小计", "合计"]
@@ -130,9 +128,7 @@ def test_doc_number_and_red_rule_follow_the_mark(rendered):
         rules = [r for r in page.rects if r["non_stroking_color"] and r["non_stroking_color"][0] > 0.8]
         assert len(rules) == 1
         rule = rules[0]
-        assert rule["x0"] == pytest.approx(TEXT_LEFT, abs=0.5) and rule["x1"] == pytest.approx(
-            TEXT_RIGHT, abs=0.5
-        )
+        assert rule["x0"] == pytest.approx(TEXT_LEFT, abs=0.5) and rule["x1"] == pytest.approx(TEXT_RIGHT, abs=0.5)
         assert rule["top"] - number_bottom == pytest.approx(4 * MM, abs=TOLERANCE)
 
 

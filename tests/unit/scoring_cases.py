@@ -65,8 +65,7 @@ def small_year(
         "divisions": [{"id": d, "name": d, "category": "business", "leader": "L1"} for d in divisions],
         "people": people,
         "plan_items": [
-            {"division": d, "month": "2023-11", "item": "重点工作", "weight": 100, "status": "done"}
-            for d in divisions
+            {"division": d, "month": "2023-11", "item": "重点工作", "weight": 100, "status": "done"} for d in divisions
         ],
         "hours": [{"person": pid, "date": "2023-11-01", "hours": h} for pid, (_, _, h) in staff.items()],
         "extra_time": [],

@@ -25,9 +25,7 @@ def test_built_in_schedule_knows_holidays_and_adjusted_working_days(day, working
     assert WorkCalendar().is_workday(date.fromisoformat(day)) is working
 
 
-@pytest.mark.parametrize(
-    ("month", "days"), [((2023, 10), 19), ((2023, 11), 22), ((2023, 12), 21), ((2023, 2), 20)]
-)
+@pytest.mark.parametrize(("month", "days"), [((2023, 10), 19), ((2023, 11), 22), ((2023, 12), 21), ((2023, 2), 20)])
 def test_month_working_days(month, days):
     """R-CAL-1, R-SCO-5, RULES §1/§4: October 2023 has 19 working days (legal 152 h), November 22."""
     assert len(WorkCalendar().workdays_in(YearMonth(*month))) == days

@@ -36,9 +36,7 @@ def test_every_problem_is_reported_on_its_own_line(run_scoring, tmp_path, basic_
     basic_input["hours"][1]["hours"] = "eight"
     basic_input["grades"]["P99"] = "excellent"
     basic_input["people"][4]["position"] = "chief"  # P02: its hours are not reported as unknown
-    basic_input["absences"].append(
-        {"person": "P03", "kind": "holiday", "start": "2023-10-10", "end": "2023-10-11"}
-    )
+    basic_input["absences"].append({"person": "P03", "kind": "holiday", "start": "2023-10-10", "end": "2023-10-11"})
     basic_input["people"][5]["level"] = "科员"
     proc = run_scoring(write(tmp_path, basic_input))
     assert_rejected(
@@ -61,9 +59,7 @@ def test_every_problem_is_reported_on_its_own_line(run_scoring, tmp_path, basic_
     ("change", "line"),
     [
         (
-            lambda d: d["people"].append(
-                {"id": "P99", "division": "ZZ", "position": "staff", "level": "科级"}
-            ),
+            lambda d: d["people"].append({"id": "P99", "division": "ZZ", "position": "staff", "level": "科级"}),
             "people：人员 P99 的处室 ZZ 不存在",
         ),
         (
@@ -84,9 +80,7 @@ def test_every_problem_is_reported_on_its_own_line(run_scoring, tmp_path, basic_
             "exemptions：引用了不存在的人员 P77",
         ),
         (
-            lambda d: d["adjustments"].append(
-                {"division": "ZZ", "kind": "bonus", "points": 1, "reason": "创新"}
-            ),
+            lambda d: d["adjustments"].append({"division": "ZZ", "kind": "bonus", "points": 1, "reason": "创新"}),
             "adjustments：引用了不存在的处室 ZZ（创新）",
         ),
         (

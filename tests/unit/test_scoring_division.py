@@ -89,13 +89,9 @@ def test_bonus_is_capped_and_deductions_are_not(adjustments, cap, expected):
         (["50"], "50", "0", "60", Rules(), "-10.00"),
     ],
 )
-def test_annual_score_mixes_monthly_mean_and_mass_evaluation(
-    monthly, mass, bonus, deduction, rules, expected
-):
+def test_annual_score_mixes_monthly_mean_and_mass_evaluation(monthly, mass, bonus, deduction, rules, expected):
     """R-SCO-3, RULES §3: annual = w_monthly × mean S + w_mass × mass + bonus − deduction (0.8 / 0.2)."""
-    annual = annual_score(
-        [Decimal(m) for m in monthly], Decimal(mass), Decimal(bonus), Decimal(deduction), rules
-    )
+    annual = annual_score([Decimal(m) for m in monthly], Decimal(mass), Decimal(bonus), Decimal(deduction), rules)
     assert money_str(to_decimal(annual)) == expected
 
 

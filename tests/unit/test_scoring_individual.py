@@ -44,9 +44,7 @@ def d(text: str) -> date:
         ("deputy", 0, "8", "100", ("0.00", "0.00", "8.00", None, None)),
     ],
 )
-def test_monthly_figures_follow_legal_qualifying_and_competitive_time(
-    position, days, hours, division_score, expected
-):
+def test_monthly_figures_follow_legal_qualifying_and_competitive_time(position, days, hours, division_score, expected):
     """R-SCO-5, R-SCO-6, RULES §4: L = days × 8, Q = 0.7 × L, C = max(0, P − Q), personal = 100 × P ÷ Q
     (uncapped, null when Q = 0); head 0.8 × S + 0.2 × personal, deputy 0.2 × S + 0.8 × personal."""
     f = month_figures(Position(position), days, D(hours), D(division_score), Rules())

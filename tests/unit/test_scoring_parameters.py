@@ -65,9 +65,7 @@ def test_every_rule_parameter_has_a_case():
     PARAMETERS,
     ids=[f"{r[1]}={r[2]}" for r in PARAMETERS],
 )
-def test_rule_parameter_is_honoured_and_defaults_otherwise(
-    basic_input, base, name, value, path, default, changed
-):
+def test_rule_parameter_is_honoured_and_defaults_otherwise(basic_input, base, name, value, path, default, changed):
     """RULES §8: the default gives the rulebook's value; the parameter changes it as hand-computed."""
     basic_input["rules"] = dict(base)
     assert at(score(basic_input), path) == default

@@ -27,8 +27,7 @@ def plans(draw, division: str, month: str) -> list[dict]:
     cuts = sorted(draw(st.sets(st.integers(1, 99), max_size=5)))
     weights = [b - a for a, b in zip([0, *cuts], [*cuts, 100], strict=True)]
     return [
-        {"division": division, "month": month, "weight": w, "status": draw(st.sampled_from(STATUSES))}
-        for w in weights
+        {"division": division, "month": month, "weight": w, "status": draw(st.sampled_from(STATUSES))} for w in weights
     ]
 
 
@@ -48,9 +47,7 @@ def years(draw) -> dict:
         for k, position in enumerate(positions):
             pid = f"{d}P{k}"
             joined = draw(st.sampled_from(["2015-01-01", "2023-10-16", "2023-11-20"]))
-            people.append(
-                {"id": pid, "division": d, "position": position, "level": LEVEL[position], "joined": joined}
-            )
+            people.append({"id": pid, "division": d, "position": position, "level": LEVEL[position], "joined": joined})
             for month in months:
                 hours.append({"person": pid, "date": f"{month}-09", "hours": draw(decimals(0, 250))})
             if draw(st.integers(0, 5)) == 0:
@@ -66,9 +63,7 @@ def years(draw) -> dict:
                 exemptions.append({"person": pid, "from": "2023-11-15"})
             if draw(st.integers(0, 6)) == 0:
                 grades[pid] = draw(st.sampled_from(["basically_competent", "incompetent"]))
-    plan_items = [
-        item for d in division_ids for m in months if draw(st.integers(0, 9)) for item in draw(plans(d, m))
-    ]
+    plan_items = [item for d in division_ids for m in months if draw(st.integers(0, 9)) for item in draw(plans(d, m))]
     return {
         "year": 2023,
         "period": {"start": months[0], "end": months[-1]},
