@@ -7,11 +7,13 @@ from typing import Any
 from flask import Flask
 
 from portal import config as settings
+from services import clock
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     app.config.update(settings.load(app.instance_path, config))
+    clock.pin(app.config.get("TODAY"))
 
     from portal import admin, auth, cli, database, home, i18n, layout
 

@@ -43,5 +43,7 @@ def load(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[st
     config.setdefault("WTF_CSRF_TIME_LIMIT", None)
     config.setdefault("SESSION_COOKIE_HTTPONLY", True)
     config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
-    config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(Path(__file__).with_name("translations")))
+    translations = Path(__file__).with_name("translations")
+    areas = sorted(str(d) for d in translations.glob("areas/*") if d.is_dir())
+    config.setdefault("BABEL_TRANSLATION_DIRECTORIES", ";".join([str(translations), *areas]))
     return config

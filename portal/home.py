@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, Flask, current_app, render_template
+from flask import Blueprint, Flask, render_template
 from flask_login import current_user
 
 from portal import labels
+from services import clock
 from services.dashboard import dashboard_of
 
 bp = Blueprint("home", __name__)
@@ -16,10 +17,7 @@ bp = Blueprint("home", __name__)
 
 def today() -> dt.date:
     """The real date, unless the `TODAY` setting pins one (demos and tests)."""
-    pinned = current_app.config.get("TODAY")
-    if isinstance(pinned, dt.date):
-        return pinned
-    return dt.date.fromisoformat(pinned) if pinned else dt.date.today()
+    return clock.today()
 
 
 @bp.route("/")

@@ -82,11 +82,12 @@ def ensure_compiled(directory: Path) -> list[Path]:
 
 
 def init_app(app: Flask) -> None:
-    directory = Path(app.config["BABEL_TRANSLATION_DIRECTORIES"])
-    try:
-        ensure_compiled(directory)
-    except OSError as exc:  # a read-only install: run scripts/i18n.sh at build time instead
-        log.warning("cannot compile translations in %s: %s", directory, exc)
+    for name in app.config["BABEL_TRANSLATION_DIRECTORIES"].split(";"):
+        directory = Path(name)
+        try:
+            ensure_compiled(directory)
+        except OSError as exc:  # a read-only install: run scripts/i18n.sh at build time instead
+            log.warning("cannot compile translations in %s: %s", directory, exc)
     babel.init_app(app, locale_selector=select_locale)
     app.register_blueprint(bp)
 

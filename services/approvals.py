@@ -41,6 +41,7 @@ from models import (
     db,
 )
 from services import calendar as workdays
+from services import clock
 from workflows.engine import DiagramSpec, Instance, bundled_diagrams, load_spec
 from workflows.errors import WorkflowError
 from workflows.roles import LANES
@@ -80,7 +81,7 @@ def _approval_status(record: Any, inst: Instance, event: dict | None, actor: Per
     if inst.is_finished:
         record.status = "approved" if inst.outcome == "approved" else "returned"
         if hasattr(record, "approved_at") and inst.outcome == "approved":
-            record.approved_at = dt.datetime.now()
+            record.approved_at = clock.now()
     elif event is not None and event.get("decision") == "return":
         record.status = "returned"
     else:
@@ -99,8 +100,8 @@ def _arrangement_change(record: AnnualArrangement, inst: Instance, event: dict |
 
 def _report_change(record: MonthlyReport, inst: Instance, event: dict | None, actor: Person) -> None:
     if event is None:
-        record.submitted_at = dt.datetime.now()
-        record.late = record.due is not None and dt.date.today() > record.due
+        record.submitted_at = clock.now()
+        record.late = record.due is not None and clock.today() > record.due
     _approval_status(record, inst, event, actor)
 
 
@@ -131,8 +132,8 @@ def _weekly_change(review: WeeklyReview, inst: Instance, event: dict | None, act
             entry.status, entry.confirmed_hours = "confirmed", entry.hours
         entry.save()
     review.status = "done"
-    review.rated_at = dt.datetime.now()
-    review.late = dt.date.today() > review.due
+    review.rated_at = clock.now()
+    review.late = clock.today() > review.due
     review.comment = event.get("comment", "")
     review.rater = actor
     review.save()
@@ -402,7 +403,7 @@ def _due_for(view: Any, case: WorkflowCase, today: dt.date) -> dt.date:
 
 def _sync_tasks(case: WorkflowCase, inst: Instance, event: dict | None, actor: Person | None) -> None:
     """Keep the open-task table in step with the engine: close the completed task, open the new ready ones."""
-    now = dt.datetime.now()
+    now = clock.now()
     if event is not None:
         WorkflowTask.update(
             status="done",
@@ -417,7 +418,7 @@ def _sync_tasks(case: WorkflowCase, inst: Instance, event: dict | None, actor: P
         WorkflowTask.case == case, WorkflowTask.status == "open", WorkflowTask.task_id.not_in(list(ready) or [""])
     )
     stale.execute()
-    today = dt.date.today()
+    today = clock.today()
     for task_id, view in ready.items():
         if task_id in existing:
             continue
@@ -565,7 +566,7 @@ def open_tasks_query(person: Person) -> pw.ModelSelect:
 
 def reminders(person: Person, today: dt.date | None = None) -> list[WorkflowTask]:
     """Tasks falling due within the next two working days, or already overdue (R-WF-2 deadlines)."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     horizon = workdays.add_workdays(today, 2)
     return list(open_tasks_query(person).where(WorkflowTask.due <= horizon))
 

@@ -17,12 +17,17 @@ from tests.factories import make_person
 ROOT = Path(__file__).resolve().parents[2]
 TRANSLATIONS = ROOT / "portal" / "translations"
 PO = TRANSLATIONS / "zh_Hans_CN" / "LC_MESSAGES" / "messages.po"
+# each area of the portal may keep its own catalogue: portal/translations/areas/<area>/zh_Hans_CN/…
+CATALOGUES = [PO, *sorted(TRANSLATIONS.glob("areas/*/zh_Hans_CN/LC_MESSAGES/messages.po"))]
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
 
 
 def catalogue():
-    with PO.open("rb") as po_file:
-        return read_po(po_file, locale="zh_Hans_CN")
+    messages = []
+    for path in CATALOGUES:
+        with path.open("rb") as po_file:
+            messages.extend(read_po(po_file, locale="zh_Hans_CN"))
+    return messages
 
 
 def test_r_ui_1_a_logged_in_page_is_chinese_by_default_and_english_after_switching(database, client, login_as):
