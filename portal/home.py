@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, Flask, render_template
+from flask import Blueprint, Flask, current_app, render_template
 from flask_login import current_user
 
 from portal import labels
@@ -17,7 +17,10 @@ bp = Blueprint("home", __name__)
 
 def today() -> dt.date:
     """The real date, unless the `TODAY` setting pins one (demos and tests)."""
-    return clock.today()
+    pinned = current_app.config.get("TODAY")
+    if isinstance(pinned, dt.date):
+        return pinned
+    return dt.date.fromisoformat(pinned) if pinned else clock.today()
 
 
 @bp.route("/")
