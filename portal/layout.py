@@ -21,6 +21,19 @@ vendor = Blueprint(
 )
 
 
+NAV_ITEMS: list[tuple[str, object]] = []  # (endpoint, lazy label), in the order the parts register them
+
+
+def register_nav(endpoint: str, label: object) -> None:
+    """A part of the portal adds its entry to the header (after 首页, before 管理)."""
+    if all(existing != endpoint for existing, _ in NAV_ITEMS):
+        NAV_ITEMS.append((endpoint, label))
+
+
+def nav_items() -> list[tuple[str, object]]:
+    return [(endpoint, label) for endpoint, label in NAV_ITEMS if endpoint in current_app.view_functions]
+
+
 def admin_url() -> str | None:
     """The admin index, if the portal has an admin and the person may open one of its screens."""
     if not current_user.is_authenticated:
@@ -52,4 +65,4 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def _navigation() -> dict:
-        return {"admin_url": admin_url}
+        return {"admin_url": admin_url, "nav_items": nav_items}
