@@ -11,6 +11,7 @@ import contextlib
 import contextvars
 import datetime as dt
 import decimal
+import hashlib
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -80,14 +81,26 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+MASK = "（已修改，内容不记录）"
+
+
 def _field_values(instance: BaseModel) -> dict[str, Any]:
+    """Field values for the trail; secrets and bulky fields (Meta.audit_exclude) appear only as a fingerprint, so
+    the trail shows *that* they changed without holding their content."""
     values = {}
+    excluded = getattr(instance._meta, "audit_exclude", ())
     for name, field in instance._meta.fields.items():
-        if name in getattr(instance._meta, "audit_exclude", ()):
-            continue
         raw = instance.__data__.get(field.name)
+        if name in excluded:
+            values[name] = None if raw is None else hashlib.sha256(str(raw).encode("utf-8")).hexdigest()
+            continue
         values[name] = _jsonable(raw)
     return values
+
+
+def _masked(values: dict[str, Any], instance: BaseModel) -> dict[str, Any]:
+    excluded = getattr(instance._meta, "audit_exclude", ())
+    return {k: (MASK if k in excluded and v is not None else v) for k, v in values.items()}
 
 
 class BaseModel(pw.Model):
@@ -134,14 +147,15 @@ class BaseModel(pw.Model):
                         return result
                     before = {k: before.get(k) for k in changed}
                     after = {k: after[k] for k in changed}
-                AuditLog.record("create" if before is None else "update", self, before, after)
+                before = _masked(before, self) if before is not None else None
+                AuditLog.record("create" if before is None else "update", self, before, _masked(after, self))
         return result
 
     def delete_instance(self, *args: Any, **kwargs: Any) -> int:
         self._check_lock()
         with self._meta.database.atomic():
             if not _audit_off.get():
-                AuditLog.record("delete", self, _field_values(self), None)
+                AuditLog.record("delete", self, _masked(_field_values(self), self), None)
             return super().delete_instance(*args, **kwargs)
 
 
