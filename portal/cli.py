@@ -32,6 +32,10 @@ def init_app(app: Flask) -> None:
                 logins = demo.logins()
             else:
                 logins = demo.load()
+                from services.results import recompute
+
+                snapshot = recompute(demo.YEAR, reason="演示数据")
+                click.echo(f"已计算{snapshot}。")
         click.echo(f"演示账号（密码均为 {demo.DEMO_PASSWORD}）/ demo logins (password {demo.DEMO_PASSWORD}):")
         for login in logins:
             click.echo(f"  {login.role:<28} {login.username:<12} {login.name}（{login.division}）")

@@ -33,9 +33,13 @@ fi
 stamp=".venv/.installed-$(cat pyproject.toml | sha256sum | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
   echo "== 安装 Python 依赖 / installing Python dependencies"
-  .venv/bin/python -m pip install -q --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
-  .venv/bin/python -m pip install -q -e ".[dev]" 2>&1 | grep -v "^WARNING: Location" || true
-  .venv/bin/python -c "import flask, flask_admin, peewee, SpiffWorkflow, weasyprint" 
+  if ! { .venv/bin/python -m pip install -q --upgrade pip && .venv/bin/python -m pip install -q -e ".[dev]"; } \
+      > .venv/pip.log 2>&1; then
+    cat .venv/pip.log
+    echo "!! 依赖安装失败 / installing the dependencies failed (log above)" >&2
+    exit 1
+  fi
+  .venv/bin/python -c "import flask, flask_admin, peewee, SpiffWorkflow, weasyprint"
   rm -f .venv/.installed-*
   touch "$stamp"
 fi

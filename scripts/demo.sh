@@ -7,5 +7,5 @@ export FLASK_APP=portal
 export BUREAU_TODAY="${BUREAU_TODAY:-2023-12-27}"
 .venv/bin/flask migrate
 .venv/bin/flask demo
-echo "== 门户地址 / portal: http://127.0.0.1:5000"
+echo "== 门户地址 / portal: http://127.0.0.1:${PORT:-5000}"
 exec .venv/bin/flask run --host 127.0.0.1 --port "${PORT:-5000}"
