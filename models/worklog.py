@@ -77,7 +77,8 @@ class WorkLogEntry(BaseModel):
 
     class Meta:
         table_name = "work_log_entry"
-        indexes = ((("person", "date"), False), (("date", "status"), False))
+        # (person, date, status, confirmed_hours) covers the yearly sum of confirmed hours: an index-only scan
+        indexes = ((("person", "date", "status", "confirmed_hours"), False), (("date", "status"), False))
 
     def locked_period(self) -> tuple[int, int | None]:
         return (self.date.year, self.date.month)

@@ -248,7 +248,13 @@ def _dec(value: Any) -> str | None:
 def recompute(year: int, *, actor: Person | None = None, reason: str = "") -> ScoreSnapshot:
     """Recompute a year and store it as the new current snapshot (the previous ones are kept)."""
     data = build_input(year)
-    result = compute(data)
+    return store(year, data, compute(data), actor=actor, reason=reason)
+
+
+def store(
+    year: int, data: dict[str, Any], result: dict[str, Any], *, actor: Person | None = None, reason: str = ""
+) -> ScoreSnapshot:
+    """Write one computed result as the new current snapshot of the year, in one transaction."""
     divisions = {d.code: d.id for d in Division.select(Division.id, Division.code)}
     people = {p.code: (p.id, p.division_id) for p in Person.select(Person.id, Person.code, Person.division)}
     deductions: dict[tuple[str, str], list[dict]] = {}
