@@ -34,7 +34,7 @@ from wtforms import Form, fields
 from wtfpeewee.fields import SelectQueryField
 
 from models import Division, PeriodLocked, Person
-from portal.admin_views.labels import COMMON_LABELS
+from portal.admin_views.labels import COMMON_LABELS, RELATED_LABELS
 from portal.admin_views.ownership import (
     OWN,
     OWNERSHIP,
@@ -213,6 +213,12 @@ class BureauModelView(ModelView):
         self.column_choices = {f.name: list(f.choices) for f in model._meta.sorted_fields if f.choices} | dict(
             self.column_choices or {}
         )
+        labelled = {
+            f.name: {"label": self.column_labels[f.name]}
+            for f in model._meta.sorted_fields
+            if f.name in self.column_labels
+        }
+        self.form_args = {name: {**args, **dict(self.form_args or {}).get(name, {})} for name, args in labelled.items()}
         if self.column_filters is None:
             self.column_filters = self._default_filters()
         super().__init__(model, name, category, **kwargs)
@@ -247,6 +253,15 @@ class BureauModelView(ModelView):
             else:
                 filters.append(name)
         return filters
+
+    def search_placeholder(self) -> str | None:
+        if not self._search_fields:
+            return None
+        names = [
+            self.column_labels.get(f.name, f.name) if f.model is self.model else RELATED_LABELS[f]
+            for f in self._search_fields
+        ]
+        return "、".join(str(name) for name in names)
 
     def _get_filter_groups(self) -> Any:
         """Flask-Admin computes filter options once at start-up; the division drop-down depends on the

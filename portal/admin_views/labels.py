@@ -10,6 +10,8 @@ from typing import Any
 
 from flask_admin.babel import lazy_gettext as _l
 
+from models import Division, Person
+
 COMMON_LABELS: dict[str, Any] = {
     "id": _l("ID"),
     "code": _l("Code"),
@@ -109,3 +111,6 @@ COMMON_LABELS: dict[str, Any] = {
     "after": _l("After"),
     "new_password": _l("New password"),
 }
+
+# Labels of related columns used in searches (`Division.name` on a plan is the division's name).
+RELATED_LABELS: dict[Any, Any] = {Division.name: _l("Division name"), Person.name: _l("Full name")}

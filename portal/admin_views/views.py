@@ -116,7 +116,11 @@ class MonthlyPlanView(BureauModelView):
             {
                 "form_columns": ("id", "seq", "title", "weight"),  # outcomes come from the monthly meeting
                 "form_label": _l("Plan items"),
-                "column_labels": {"seq": _l("No."), "title": _l("Title"), "weight": _l("Weight")},
+                "form_args": {
+                    "seq": {"label": _l("No.")},
+                    "title": {"label": _l("Title")},
+                    "weight": {"label": _l("Weight")},
+                },
             },
         )
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -241,6 +242,16 @@ def test_menu_and_headers_are_chinese(client, login_as, world):
     html = client.get("/admin/worklogentry/").get_data(as_text=True)
     for text in ("组织机构", "目标计划", "日常工作", "考核评价", "规则设置", "审计日志", "工作日志", "确认工时"):
         assert text in html
+
+
+def test_form_labels_and_choice_labels_are_chinese(client, login_as, world):
+    """R-UI-1: form fields are labelled in Chinese and selects show the models' Chinese choices."""
+    login_as(world.office)
+    form = client.get("/admin/monthlyplan/new/").get_data(as_text=True)
+    labels = re.findall(r"<label[^>]*>\s*([^<&\s]+)", form)
+    assert {"处室", "年度", "月份"} <= set(labels) and ">已生效</option>" in form
+    listing = client.get("/admin/monthlyplan/").get_data(as_text=True)
+    assert 'placeholder="处室名称"' in listing
 
 
 def test_decimal_hours_round_trip_through_the_form(client, login_as, world):
