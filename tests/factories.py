@@ -7,6 +7,7 @@ import itertools
 from decimal import Decimal
 from typing import Any
 
+import models
 from models import (
     Adjustment,
     Appeal,
@@ -124,3 +125,62 @@ def make_appeal(appellant: Person, **overrides: Any) -> Appeal:
     }
     values.update(overrides)
     return Appeal.create(**values)
+
+
+def make_record_of(model: type, division: Division, person: Person) -> Any:
+    """One record of `model` belonging to `division` (and, where the model has one, to `person` of it).
+
+    Bureau-wide models (no owner) get a record too, with values unique per call. Used by the admin
+    access tables to put one row in "my" division and one in another.
+    """
+    n = next(_seq)
+    year = 2000 + n % 1000
+    m = models
+    day = dt.date(2023, 10, 9)
+    makers: dict[type, Any] = {
+        m.Division: lambda: division,
+        m.Person: lambda: person,
+        m.LeaderAssignment: lambda: (
+            LeaderAssignment.get_or_none(LeaderAssignment.division == division)
+            or LeaderAssignment.create(division=division, leader=make_person(position="leader", division=None))
+        ),
+        m.DivisionMembership: lambda: m.DivisionMembership.create(
+            person=person, division=division, position=person.position, start=dt.date(2015, 1, n % 28 + 1)
+        ),
+        m.AssessmentYear: lambda: m.AssessmentYear.create(year=year),
+        m.PayStandard: lambda: m.PayStandard.create(year=year, level="科级", org_monthly=Decimal(500)),
+        m.CalendarOverride: lambda: m.CalendarOverride.create(date=dt.date(year, 1, 1), kind="workday"),
+        m.ClosedPeriod: lambda: m.ClosedPeriod.create(year=year, month=1),
+        m.DocumentSequence: lambda: m.DocumentSequence.create(prefix="规绩", year=year),
+        m.AnalysisMeeting: lambda: m.AnalysisMeeting.create(
+            year=year, month=1, date=dt.date(year, 1, 4), report_due=dt.date(year, 1, 6)
+        ),
+        m.AnnualTarget: lambda: m.AnnualTarget.create(year=2023, division=division, source="city", title=f"目标{n}"),
+        m.AnnualArrangement: lambda: m.AnnualArrangement.create(year=year, division=division, content=f"安排{n}"),
+        m.MonthlyPlan: lambda: make_plan(division, year=year),
+        m.PlanItem: lambda: make_plan(division, year=year).items.get(),
+        m.WeeklyTask: lambda: m.WeeklyTask.create(division=division, week_start=day, title=f"任务{n}"),
+        m.MonthlyReport: lambda: m.MonthlyReport.create(division=division, year=year, month=1),
+        m.ItemLibraryEntry: lambda: make_library_entry(division),
+        m.WorkLogEntry: lambda: make_log_entry(person, make_library_entry(division)),
+        m.WeeklyReview: lambda: m.WeeklyReview.create(person=person, week_start=dt.date(year, 1, 2), due=day),
+        m.ExtraTimeClaim: lambda: m.ExtraTimeClaim.create(
+            person=person, date=day, hours=Decimal(2), bulletin=f"督查通报{n}", standard="办实事"
+        ),
+        m.Absence: lambda: m.Absence.create(person=person, kind="sick", start=day, end=day),
+        m.Exemption: lambda: m.Exemption.create(person=person, from_date=day, reason=f"理由{n}"),
+        m.Adjustment: lambda: m.Adjustment.create(
+            year=2023, division=division, kind="deduction", category="petition", points=Decimal(1), reason=f"扣分{n}"
+        ),
+        m.MassEvaluation: lambda: m.MassEvaluation.create(year=year, division=division, score=Decimal(90)),
+        m.DemocraticEvaluation: lambda: m.DemocraticEvaluation.create(year=year, person=person, score=Decimal(90)),
+        m.Veto: lambda: m.Veto.create(year=year, division=division, reason=f"否决{n}"),
+        m.GradeOverride: lambda: m.GradeOverride.create(year=year, person=person, grade="competent"),
+        m.Appeal: lambda: m.Appeal.create(
+            year=2023, appellant=person, division=division, subject=f"申诉{n}", grounds="理由"
+        ),
+        m.ImprovementRecord: lambda: m.ImprovementRecord.create(
+            year=2023, kind="talk", division=division, person=person, author=person, findings="问题", actions="措施"
+        ),
+    }
+    return makers[model]()

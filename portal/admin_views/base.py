@@ -1,0 +1,469 @@
+"""The base of every admin view: row scope, write rights, joined list queries, refusals in Chinese.
+
+Every admin view reads `OWNERSHIP` (ownership.py) and `services.access.scope_of`; no view repeats the rule.
+- `get_query` (lists, exports, search, filters) is always intersected with the reader's scope;
+- `get_one` of a row outside the scope is 403, so no URL opens another division's record;
+- create/edit/delete without the write right is 403; foreign-key selects offer only rows in scope, and a
+  POST naming another row fails validation;
+- `PeriodLocked` and foreign-key refusals become a flash message, not a 500 (R-AUD-1).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import peewee as pw
+from flask import abort, flash, g, has_request_context
+from flask_admin import AdminIndexView, expose
+from flask_admin.actions import action
+from flask_admin.babel import gettext, lazy_gettext, ngettext
+from flask_admin.contrib.peewee import ModelView
+from flask_admin.contrib.peewee.filters import FilterEqual, FilterLike, IntEqualFilter
+from flask_admin.contrib.peewee.form import (
+    CustomModelConverter,
+    InlineModelConverter,
+    InlineModelFormList,
+)
+from flask_admin.form import BaseForm, DateTimePickerWidget
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from werkzeug.exceptions import HTTPException
+from wtforms import Form, fields
+from wtfpeewee.fields import SelectQueryField
+
+from models import Division, PeriodLocked, Person
+from portal.admin_views.labels import COMMON_LABELS, RELATED_LABELS
+from portal.admin_views.ownership import (
+    OWN,
+    OWNERSHIP,
+    may_create,
+    may_write,
+    read_condition,
+    scoped_select,
+)
+from services.access import Scope, scope_of, visible_divisions
+
+log = logging.getLogger(__name__)
+
+
+# ---- who is asking ----------------------------------------------------------------------------------
+
+
+def current_person() -> Person | None:
+    if not has_request_context() or not current_user.is_authenticated:
+        return None
+    return current_user.person
+
+
+def current_scope() -> Scope:
+    """The logged-in person's scope, computed once per request."""
+    scope = g.get("_admin_scope")
+    if scope is None:
+        scope = g._admin_scope = scope_of(current_user.person)
+    return scope
+
+
+def division_options() -> list[tuple[str, str]]:
+    person = current_person()
+    if person is None:
+        return []
+    return [(str(d.id), d.name) for d in visible_divisions(person)]
+
+
+# ---- list queries: join what the list shows, once ---------------------------------------------------
+
+
+def joined(query: pw.ModelSelect, model: type[pw.Model], paths: Iterable[str]) -> pw.ModelSelect:
+    """Left-join and select the related rows along dotted foreign-key paths, so a list page shows them
+    without one query per row (STYLE §6). A second join to an already joined model uses an alias."""
+    nodes: dict[str, Any] = {"": model}
+    used: set[type[pw.Model]] = {model}
+    for path in paths:
+        prefix = ""
+        for name in path.split("."):
+            key = f"{prefix}.{name}" if prefix else name
+            if key not in nodes:
+                source = nodes[prefix]
+                fk = getattr(source, name)
+                rel = fk.rel_model
+                target = rel if rel not in used else rel.alias()
+                used.add(rel)
+                pk = getattr(target, rel._meta.primary_key.name)
+                query = query.switch(source).join(target, pw.JOIN.LEFT_OUTER, on=(fk == pk), attr=name)
+                query = query.select_extend(*[getattr(target, f.name) for f in rel._meta.sorted_fields])
+                nodes[key] = target
+            prefix = key
+    return query.switch(model)
+
+
+def _already_joined(query: pw.ModelSelect, model_class: Any) -> bool:
+    return any(dest is model_class for dests in query._joins.values() for dest, *_ in dests)
+
+
+# ---- forms --------------------------------------------------------------------------------------------
+
+
+class AdminForm(BaseForm, FlaskForm):
+    """Flask-Admin's form with Flask-WTF's CSRF token (R-SEC-1): the same token `CSRFProtect` checks."""
+
+
+class ScopedInlineFormList(InlineModelFormList):
+    """Inline child rows (PlanItem in MonthlyPlan) saved safely.
+
+    Flask-Admin's peewee inline save (issue #1718) turns the empty hidden AutoField of a new row into
+    an UPDATE of id '' and trusts a posted id it does not know (which would move another parent's child
+    here). Here a row is updated only if it already belongs to this parent; anything else is inserted
+    with a fresh id. Deletes are plain `delete_instance()` — audited, never recursive.
+    """
+
+    def save_related(self, obj: Any) -> None:
+        parent_id = obj._pk
+        link = getattr(self.model, self.prop)
+        existing = {str(child._pk): child for child in self.model.select().where(link == parent_id)}
+        for entry in self.entries:
+            child = existing.get(str(entry.get_pk() or ""))
+            if self.should_delete(entry):
+                if child is not None:
+                    child.delete_instance()
+                continue
+            created = child is None
+            if created:
+                child = self.model()
+            entry.populate_obj(child, None)
+            setattr(child, self._pk, None if created else existing[str(entry.get_pk())]._pk)
+            setattr(child, self.prop, parent_id)
+            self.inline_view._on_model_change(entry, child, created)
+            child.save(force_insert=created)
+
+
+def _save_inline(form: Form, model: Any) -> None:
+    """Flask-Admin's `save_inline` picks fields by class name; ours is a subclass, so pick by type."""
+    for field in form:
+        if isinstance(field, InlineModelFormList):
+            field.save_related(model)
+
+
+class ScopedInlineConverter(InlineModelConverter):
+    inline_field_list_type = ScopedInlineFormList
+
+
+class DateTimeField(fields.DateTimeField):
+    """WTForms warns when its own DateTimeField is built (it renders type="datetime"); Flask-Admin's
+    picker widget renders it anyway, so a subclass keeps the field without the warning."""
+
+
+class BureauModelConverter(CustomModelConverter):
+    """Primary keys of inline rows are hidden and optional: a new row posts an empty one."""
+
+    def __init__(self, view: Any, additional: Any = None) -> None:
+        super().__init__(view, additional)
+        self.converters[pw.AutoField] = self.handle_pk
+
+    def handle_datetime(self, model: Any, field: Any, **kwargs: Any) -> tuple[str, fields.DateTimeField]:
+        kwargs["widget"] = DateTimePickerWidget()
+        return field.name, DateTimeField(**kwargs)
+
+    def handle_pk(self, model: Any, field: Any, **kwargs: Any) -> tuple[str, fields.HiddenField]:
+        kwargs["validators"] = []
+        kwargs["filters"] = [lambda value: value or None]
+        return field.name, fields.HiddenField(**kwargs)
+
+
+# ---- views ----------------------------------------------------------------------------------------
+
+
+class SecureIndexView(AdminIndexView):
+    """The admin home (/admin/): logged-in users only."""
+
+    def is_accessible(self) -> bool:
+        return current_person() is not None
+
+    def inaccessible_callback(self, name: str, **kwargs: Any) -> Any:
+        from portal.auth import login_manager
+
+        return login_manager.unauthorized()
+
+    @expose("/")
+    def index(self) -> str:
+        return self.render("admin/bureau_index.html", scope=current_scope())
+
+
+class BureauModelView(ModelView):
+    """Base of every model view; see the module docstring for the rules it enforces."""
+
+    can_view_details = True
+    can_export = True
+    export_types = ["xlsx"]
+    page_size = 50
+    column_display_pk = False
+    form_base_class = AdminForm
+    model_form_converter = BureauModelConverter
+    inline_model_form_converter = ScopedInlineConverter
+
+    list_joins: Sequence[str] | None = None  # dotted FK paths to join; None: every FK column of the list
+    filter_fields: Sequence[Any] = ()  # field names (or related fields) offered as filters; choices: drop-downs
+    extra_labels: dict[str, Any] = {}  # merged over COMMON_LABELS
+
+    def __init__(self, model: type[pw.Model], name: Any = None, category: Any = None, **kwargs: Any) -> None:
+        self.owner = OWNERSHIP[model]
+        self.model = model
+        self.column_labels = {**COMMON_LABELS, **self.extra_labels}
+        self.column_choices = {f.name: list(f.choices) for f in model._meta.sorted_fields if f.choices} | dict(
+            self.column_choices or {}
+        )
+        labelled = {
+            f.name: {"label": self.column_labels[f.name]}
+            for f in model._meta.sorted_fields
+            if f.name in self.column_labels
+        }
+        self.form_args = {name: {**args, **dict(self.form_args or {}).get(name, {})} for name, args in labelled.items()}
+        if self.column_filters is None:
+            self.column_filters = self._default_filters()
+        super().__init__(model, name, category, **kwargs)
+        self._list_joins = tuple(self.list_joins if self.list_joins is not None else self._fk_columns())
+        if self.owner.division and "." in self.owner.division:
+            self._list_joins += (self.owner.division,)
+
+    # -- defaults derived from the model and OWNERSHIP
+
+    def _fk_columns(self) -> list[str]:
+        shown = {c if isinstance(c, str) else c.name for c, _ in self._list_columns}
+        return [f.name for f in self.model._meta.sorted_fields if isinstance(f, pw.ForeignKeyField) and f.name in shown]
+
+    def _default_filters(self) -> list[Any]:
+        filters: list[Any] = []
+        label = lazy_gettext("Division")
+        path = self.owner.division
+        if path is not None:
+            names = path.split(".")
+            holder = self.model
+            for name in names[:-1]:
+                holder = getattr(holder, name).rel_model
+            column = holder._meta.primary_key if names[-1] == "id" else getattr(holder, names[-1])
+            filters.append(IntEqualFilter(column, label, options=division_options))
+            if names[-1] != "id":
+                filters.append(FilterLike(Division.name, lazy_gettext("Division name")))
+        for name in self.filter_fields:
+            field = getattr(self.model, name) if isinstance(name, str) else name
+            if field.choices:
+                label = self.column_labels.get(field.name, field.name)
+                filters.append(FilterEqual(field, label, options=list(field.choices)))
+            else:
+                filters.append(name)
+        return filters
+
+    def search_placeholder(self) -> str | None:
+        if not self._search_fields:
+            return None
+        names = [
+            self.column_labels.get(f.name, f.name) if f.model is self.model else RELATED_LABELS[f]
+            for f in self._search_fields
+        ]
+        return "、".join(str(name) for name in names)
+
+    def _get_filter_groups(self) -> Any:
+        """Flask-Admin computes filter options once at start-up; the division drop-down depends on the
+        reader, so callable options are evaluated per request."""
+        groups = super()._get_filter_groups()
+        for items in (groups or {}).values():
+            for item in items:
+                options = self._filters[item["index"]].options
+                if callable(options):
+                    item["options"] = [(key, str(label)) for key, label in options()] or None
+        return groups
+
+    # -- who may enter, and with which rights
+
+    def is_accessible(self) -> bool:
+        if current_person() is None:
+            return False
+        return not self.owner.managers_only or current_scope().can_manage
+
+    def inaccessible_callback(self, name: str, **kwargs: Any) -> Any:
+        if current_person() is None:
+            from portal.auth import login_manager
+
+            return login_manager.unauthorized()
+        abort(403)
+
+    def _may_create(self) -> bool:
+        person = current_person()
+        return person is not None and may_create(self.model, person, current_scope())
+
+    @property
+    def can_create(self) -> bool:  # type: ignore[override]
+        return self._may_create()
+
+    @property
+    def can_edit(self) -> bool:  # type: ignore[override]
+        return self._may_create()
+
+    @property
+    def can_delete(self) -> bool:  # type: ignore[override]
+        return self._may_create()
+
+    def _require_write(self, record: pw.Model) -> None:
+        if not may_write(record, current_person(), current_scope()):
+            abort(403)
+
+    # -- reading
+
+    def get_query(self) -> pw.ModelSelect:
+        return self._scoped(joined(self.model.select(), self.model, self._list_joins))
+
+    def get_count_query(self) -> pw.ModelSelect:
+        return self._scoped(self.model.select())
+
+    def _scoped(self, query: pw.ModelSelect) -> pw.ModelSelect:
+        condition = read_condition(self.model, current_scope())
+        return query if condition is None else query.where(condition)
+
+    def get_one(self, id: Any) -> Any:
+        pk = self.model._meta.primary_key
+        try:
+            key = pk.adapt(id)
+        except (TypeError, ValueError):
+            return None
+        record = self.get_query().where(pk == key).first()
+        if record is None and self.model.select().where(pk == key).exists():
+            abort(403)
+        return record
+
+    def _handle_join(self, query: pw.ModelSelect, field: Any, joins: set[str]) -> pw.ModelSelect:
+        """Filters, search and sort on a related column reuse the join `get_query` already made."""
+        if field.model is not self.model and _already_joined(query, field.model):
+            return query
+        return super()._handle_join(query, field, joins)
+
+    # -- forms
+
+    def create_form(self, obj: Any = None) -> Form:
+        return self._fit_form(super().create_form(obj))
+
+    def edit_form(self, obj: Any = None) -> Form:
+        if obj is not None:
+            self._require_write(obj)
+        return self._fit_form(super().edit_form(obj))
+
+    def _fit_form(self, form: Form) -> Form:
+        """Per reader: drop the fields only managers set, and offer only rows in scope in each select."""
+        scope = current_scope()
+        if not scope.can_manage:
+            for name in self.owner.managed:
+                if name in form:
+                    del form[name]
+        for field in form:
+            if isinstance(field, SelectQueryField):
+                field.query = scoped_select(field.query.model, scope)
+        if self.owner.write == OWN and not scope.can_manage and self.owner.person:
+            own = self.owner.person.split(".")[0]
+            if own in form:
+                form[own].query = Person.select().where(Person.id == scope.person_id)
+        return form
+
+    def on_model_change(self, form: Form, model: Any, is_created: bool) -> None:
+        self._require_write(model)
+
+    # -- writing, each in one transaction, refusals as messages
+
+    def handle_view_exception(self, exc: Exception) -> bool:
+        if isinstance(exc, HTTPException):
+            raise exc
+        if isinstance(exc, PeriodLocked):
+            flash(str(exc), "error")
+            return True
+        if isinstance(exc, pw.IntegrityError):
+            flash(gettext("The record is still referenced by other records, or duplicates one."), "error")
+            return True
+        return super().handle_view_exception(exc)
+
+    def create_model(self, form: Form) -> Any:
+        try:
+            with self.model._meta.database.atomic():
+                model = self.model()
+                form.populate_obj(model)
+                self._on_model_change(form, model, True)
+                model.save(force_insert=True)
+                _save_inline(form, model)
+        except Exception as exc:
+            if not self.handle_view_exception(exc):
+                flash(gettext("Failed to create record. %(error)s", error=str(exc)), "error")
+                log.exception("Failed to create record.")
+            return False
+        self.after_model_change(form, model, True)
+        return model
+
+    def update_model(self, form: Form, model: Any) -> bool:
+        try:
+            with self.model._meta.database.atomic():
+                form.populate_obj(model)
+                self._on_model_change(form, model, False)
+                model.save()
+                _save_inline(form, model)
+        except Exception as exc:
+            if not self.handle_view_exception(exc):
+                flash(gettext("Failed to update record. %(error)s", error=str(exc)), "error")
+                log.exception("Failed to update record.")
+            return False
+        self.after_model_change(form, model, False)
+        return True
+
+    def delete_model(self, model: Any) -> bool:
+        self._require_write(model)
+        try:
+            with self.model._meta.database.atomic():
+                self.on_model_delete(model)
+                model.delete_instance()  # never recursive: what depends on it makes the delete fail
+        except Exception as exc:
+            if not self.handle_view_exception(exc):
+                flash(gettext("Failed to delete record. %(error)s", error=str(exc)), "error")
+                log.exception("Failed to delete record.")
+            return False
+        self.after_model_delete(model)
+        return True
+
+    @action("delete", lazy_gettext("Delete"), lazy_gettext("Are you sure you want to delete selected records?"))
+    def action_delete(self, ids: Sequence[str]) -> None:
+        pk = self.model._meta.primary_key
+        try:
+            keys = {pk.adapt(i) for i in ids}
+        except (TypeError, ValueError):
+            abort(400)
+        records = list(self._scoped(self.model.select()).where(pk.in_(list(keys))))
+        if len(records) != len(keys):
+            abort(403)
+        for record in records:
+            self._require_write(record)
+        count = sum(1 for record in records if self.delete_model(record))
+        if count:
+            flash(
+                ngettext(
+                    "Record was successfully deleted.",
+                    "%(count)s records were successfully deleted.",
+                    count,
+                    count=count,
+                ),
+                "success",
+            )
+
+    # -- refusals are 403, not a silent redirect
+
+    @expose("/new/", methods=("GET", "POST"))
+    def create_view(self) -> Any:
+        if not self.can_create:
+            abort(403)
+        return super().create_view()
+
+    @expose("/edit/", methods=("GET", "POST"))
+    def edit_view(self) -> Any:
+        if not self.can_edit:
+            abort(403)
+        return super().edit_view()
+
+    @expose("/delete/", methods=("POST",))
+    def delete_view(self) -> Any:
+        if not self.can_delete:
+            abort(403)
+        return super().delete_view()

@@ -1,0 +1,358 @@
+"""One admin view per model, grouped in the menu categories of the bureau (R-RPT-2, R-SEC-1).
+
+Only presentation lives here: columns, search, filters, sort, labels. Scope and write rights come from
+the base class and `OWNERSHIP`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask_admin.babel import lazy_gettext as _l
+from flask_admin.form import JSONField
+from markupsafe import Markup, escape
+from wtforms import PasswordField
+
+from models import (
+    Absence,
+    Adjustment,
+    AnalysisMeeting,
+    AnnualArrangement,
+    AnnualTarget,
+    Appeal,
+    AssessmentYear,
+    AuditLog,
+    CalendarOverride,
+    ClosedPeriod,
+    DemocraticEvaluation,
+    Division,
+    DivisionMembership,
+    DocumentSequence,
+    Exemption,
+    ExtraTimeClaim,
+    GradeOverride,
+    ImprovementRecord,
+    ItemLibraryEntry,
+    LeaderAssignment,
+    MassEvaluation,
+    MonthlyPlan,
+    MonthlyReport,
+    PayStandard,
+    Person,
+    PlanItem,
+    Veto,
+    WeeklyReview,
+    WeeklyTask,
+    WorkLogEntry,
+)
+from portal.admin_views.base import BureauModelView
+
+# ---- 组织机构 ------------------------------------------------------------------------------------
+
+
+class DivisionView(BureauModelView):
+    column_list = ("code", "name", "category", "sort_order", "active")
+    column_searchable_list = ("code", "name")
+    filter_fields = ("category", "active")
+    column_default_sort = ("sort_order", False)
+    extra_labels = {"name": _l("Division name"), "category": _l("Division category")}
+
+
+class PersonView(BureauModelView):
+    column_list = ("code", "name", "division", "position", "level", "employment", "office_member", "active")
+    column_details_exclude_list = ("password_hash",)
+    column_export_exclude_list = ("password_hash",)
+    column_searchable_list = ("code", "name", "username")
+    filter_fields = ("position", "employment", "active")
+    column_default_sort = ("code", False)
+    form_excluded_columns = ("password_hash",)
+    form_extra_fields = {"new_password": PasswordField(_l("New password"))}
+    extra_labels = {"name": _l("Full name")}
+
+    def on_model_change(self, form: Any, model: Person, is_created: bool) -> None:
+        super().on_model_change(form, model, is_created)
+        if form.new_password.data:
+            model.set_password(form.new_password.data)
+
+
+class LeaderAssignmentView(BureauModelView):
+    column_list = ("division", "leader")
+    column_searchable_list = (Division.name, Person.name)
+
+
+class DivisionMembershipView(BureauModelView):
+    column_list = ("person", "division", "position", "start", "end")
+    column_searchable_list = (Person.name,)
+    filter_fields = ("position", "start")
+    column_default_sort = ("start", True)
+
+
+# ---- 目标计划 ------------------------------------------------------------------------------------
+
+
+class AnnualTargetView(BureauModelView):
+    column_list = ("year", "division", "source", "title", "status")
+    column_searchable_list = ("title", Division.name)
+    filter_fields = ("year", "source", "status")
+    column_default_sort = [("year", True), ("id", False)]
+
+
+class AnnualArrangementView(BureauModelView):
+    column_list = ("year", "division", "status", "content")
+    column_searchable_list = ("content", Division.name)
+    filter_fields = ("year", "status")
+    column_default_sort = [("year", True), ("id", False)]
+
+
+class MonthlyPlanView(BureauModelView):
+    column_list = ("division", "year", "month", "status", "submitted_at", "approved_at")
+    column_searchable_list = (Division.name,)
+    filter_fields = ("year", "month", "status")
+    column_default_sort = [("year", True), ("month", True), ("id", False)]
+    inline_models = [
+        (
+            PlanItem,
+            {
+                "form_columns": ("id", "seq", "title", "weight"),  # outcomes come from the monthly meeting
+                "form_label": _l("Plan items"),
+                "form_args": {
+                    "seq": {"label": _l("No.")},
+                    "title": {"label": _l("Title")},
+                    "weight": {"label": _l("Weight")},
+                },
+            },
+        )
+    ]
+
+
+class PlanItemView(BureauModelView):
+    column_list = ("plan", "seq", "title", "weight", "target", "outcome")
+    list_joins = ("plan.division", "target")
+    column_searchable_list = ("title",)
+    filter_fields = (MonthlyPlan.year, MonthlyPlan.month, "outcome")
+    column_default_sort = [("plan", True), ("seq", False)]
+
+
+class WeeklyTaskView(BureauModelView):
+    column_list = ("division", "week_start", "person", "plan_item", "title", "status")
+    column_searchable_list = ("title",)
+    filter_fields = ("week_start", "status")
+    column_default_sort = [("week_start", True), ("id", False)]
+
+
+class AnalysisMeetingView(BureauModelView):
+    column_list = ("year", "month", "date", "report_due", "notes")
+    filter_fields = ("year", "month")
+    column_default_sort = [("year", True), ("month", True)]
+
+
+class MonthlyReportView(BureauModelView):
+    column_list = ("division", "year", "month", "due", "submitted_at", "late", "status")
+    column_searchable_list = ("completion", "next_targets")
+    filter_fields = ("year", "month", "status", "late")
+    column_default_sort = [("year", True), ("month", True), ("id", False)]
+
+
+# ---- 日常工作 ------------------------------------------------------------------------------------
+
+
+class ItemLibraryEntryView(BureauModelView):
+    column_list = ("division", "name", "unit", "standard_hours", "category", "active")
+    column_searchable_list = ("name", "category")
+    filter_fields = ("category", "active")
+    column_default_sort = [("name", False)]
+    extra_labels = {"name": _l("Item"), "category": _l("Item category")}
+
+
+class WorkLogEntryView(BureauModelView):
+    column_list = ("person", "date", "item", "quantity", "hours", "confirmed_hours", "status", "description")
+    column_searchable_list = ("description", Person.name)
+    filter_fields = ("date", "status")
+    column_default_sort = [("date", True), ("id", True)]
+
+
+class WeeklyReviewView(BureauModelView):
+    column_list = ("person", "week_start", "rater", "due", "status", "rated_at", "late")
+    column_searchable_list = (Person.name,)
+    filter_fields = ("week_start", "status", "late")
+    column_default_sort = [("week_start", True), ("id", False)]
+
+
+class ExtraTimeClaimView(BureauModelView):
+    column_list = ("person", "date", "hours", "bulletin", "standard", "status")
+    column_searchable_list = ("bulletin", "standard", "reason", Person.name)
+    filter_fields = ("date", "status")
+    column_default_sort = [("date", True), ("id", True)]
+
+
+# ---- 考核评价 ------------------------------------------------------------------------------------
+
+
+class AbsenceView(BureauModelView):
+    column_list = ("person", "kind", "start", "end", "note")
+    column_searchable_list = ("note", Person.name)
+    filter_fields = ("kind", "start")
+    column_default_sort = [("start", True)]
+    extra_labels = {"kind": _l("Absence kind")}
+
+
+class ExemptionView(BureauModelView):
+    column_list = ("person", "from_date", "reason", "status")
+    column_searchable_list = ("reason", Person.name)
+    filter_fields = ("from_date", "status")
+    column_default_sort = [("from_date", True)]
+
+
+class AdjustmentView(BureauModelView):
+    column_list = ("year", "division", "kind", "category", "points", "status", "reason")
+    column_searchable_list = ("reason", Division.name)
+    filter_fields = ("year", "kind", "category", "status")
+    column_default_sort = [("year", True), ("id", False)]
+    extra_labels = {"kind": _l("Bonus or deduction"), "category": _l("Item category")}
+
+
+class MassEvaluationView(BureauModelView):
+    column_list = ("year", "division", "score")
+    filter_fields = ("year",)
+    column_default_sort = [("year", True), ("id", False)]
+
+
+class DemocraticEvaluationView(BureauModelView):
+    column_list = ("year", "person", "score")
+    column_searchable_list = (Person.name,)
+    filter_fields = ("year",)
+    column_default_sort = [("year", True), ("id", False)]
+
+
+class VetoView(BureauModelView):
+    column_list = ("year", "division", "reason")
+    filter_fields = ("year",)
+    column_default_sort = [("year", True)]
+
+
+class GradeOverrideView(BureauModelView):
+    column_list = ("year", "person", "grade", "reason")
+    column_searchable_list = (Person.name,)
+    filter_fields = ("year", "grade")
+    column_default_sort = [("year", True)]
+
+
+class AppealView(BureauModelView):
+    column_list = ("year", "month", "appellant", "division", "subject", "status", "filed_at")
+    column_searchable_list = ("subject", "grounds")
+    filter_fields = ("year", "month", "status")
+    column_default_sort = [("filed_at", True)]
+
+
+class ImprovementRecordView(BureauModelView):
+    column_list = ("year", "month", "kind", "division", "person", "author", "date")
+    column_searchable_list = ("findings", "actions")
+    filter_fields = ("year", "month", "kind")
+    column_default_sort = [("date", True)]
+
+
+# ---- 规则设置 ------------------------------------------------------------------------------------
+
+
+class AssessmentYearView(BureauModelView):
+    column_list = ("year", "period_start", "period_end", "locked")
+    form_overrides = {"rules": JSONField}
+    column_default_sort = [("year", True)]
+
+
+class PayStandardView(BureauModelView):
+    column_list = ("year", "level", "org_monthly", "personal_monthly", "competitive_rate", "annual_base")
+    column_searchable_list = ("level",)
+    filter_fields = ("year",)
+    column_default_sort = [("year", True), ("level", False)]
+
+
+class CalendarOverrideView(BureauModelView):
+    column_list = ("date", "kind", "note")
+    filter_fields = ("date", "kind")
+    column_default_sort = [("date", True)]
+    extra_labels = {"kind": _l("Day kind")}
+
+
+class ClosedPeriodView(BureauModelView):
+    column_list = ("year", "month", "closed_at", "closed_by")
+    filter_fields = ("year",)
+    column_default_sort = [("year", True), ("month", True)]
+
+
+class DocumentSequenceView(BureauModelView):
+    column_list = ("prefix", "year", "last")
+    filter_fields = ("year",)
+    column_default_sort = [("year", True), ("prefix", False)]
+
+
+# ---- 审计日志 ------------------------------------------------------------------------------------
+
+
+def _json_block(view: Any, context: Any, model: AuditLog, name: str) -> Markup:
+    value = getattr(model, name)
+    if value is None:
+        return Markup("")
+    text = json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)
+    return Markup('<pre class="mb-0">{}</pre>').format(escape(text))
+
+
+class AuditLogView(BureauModelView):
+    """留痕 (R-AUD-1): read-only, for the performance office and the director."""
+
+    column_list = ("at", "actor_name", "action", "model", "record_id")
+    column_details_list = ("at", "actor_id", "actor_name", "action", "model", "record_id", "before", "after")
+    column_export_list = column_details_list
+    column_searchable_list = ("model", "record_id", "actor_name")
+    filter_fields = ("model", "action", "at", "actor_name")
+    column_default_sort = [("at", True), ("id", True)]
+    column_choices = {"action": [("create", _l("Created")), ("update", _l("Updated")), ("delete", _l("Deleted"))]}
+    column_formatters_detail = {"before": _json_block, "after": _json_block}
+    column_formatters_export = {
+        "before": lambda view, context, model, name: json.dumps(getattr(model, name), ensure_ascii=False),
+        "after": lambda view, context, model, name: json.dumps(getattr(model, name), ensure_ascii=False),
+    }
+
+
+ORGANISATION, PLANS, DAILY, ASSESSMENT, RULES = (
+    _l("Organisation"),
+    _l("Targets and plans"),
+    _l("Daily work"),
+    _l("Assessment"),
+    _l("Rules"),
+)
+
+# (view class, model, menu label, menu category): the menu in order; every model of ALL_MODELS once.
+VIEWS: list[tuple[type[BureauModelView], type, Any, Any]] = [
+    (DivisionView, Division, _l("Divisions"), ORGANISATION),
+    (PersonView, Person, _l("People"), ORGANISATION),
+    (LeaderAssignmentView, LeaderAssignment, _l("Leaders in charge"), ORGANISATION),
+    (DivisionMembershipView, DivisionMembership, _l("Division history"), ORGANISATION),
+    (AnnualTargetView, AnnualTarget, _l("Annual targets"), PLANS),
+    (AnnualArrangementView, AnnualArrangement, _l("Annual arrangements"), PLANS),
+    (MonthlyPlanView, MonthlyPlan, _l("Monthly plans"), PLANS),
+    (PlanItemView, PlanItem, _l("Plan items"), PLANS),
+    (WeeklyTaskView, WeeklyTask, _l("Weekly tasks"), PLANS),
+    (AnalysisMeetingView, AnalysisMeeting, _l("Analysis meetings"), PLANS),
+    (MonthlyReportView, MonthlyReport, _l("Monthly reports"), PLANS),
+    (ItemLibraryEntryView, ItemLibraryEntry, _l("Item library"), DAILY),
+    (WorkLogEntryView, WorkLogEntry, _l("Work log"), DAILY),
+    (WeeklyReviewView, WeeklyReview, _l("Weekly reviews"), DAILY),
+    (ExtraTimeClaimView, ExtraTimeClaim, _l("Extra-time claims"), DAILY),
+    (AbsenceView, Absence, _l("Absences"), ASSESSMENT),
+    (ExemptionView, Exemption, _l("Exemptions"), ASSESSMENT),
+    (AdjustmentView, Adjustment, _l("Bonus and deduction items"), ASSESSMENT),
+    (MassEvaluationView, MassEvaluation, _l("Mass evaluations"), ASSESSMENT),
+    (DemocraticEvaluationView, DemocraticEvaluation, _l("Democratic evaluations"), ASSESSMENT),
+    (VetoView, Veto, _l("Vetoes"), ASSESSMENT),
+    (GradeOverrideView, GradeOverride, _l("Grade overrides"), ASSESSMENT),
+    (AppealView, Appeal, _l("Appeals"), ASSESSMENT),
+    (ImprovementRecordView, ImprovementRecord, _l("Improvement records"), ASSESSMENT),
+    (AssessmentYearView, AssessmentYear, _l("Assessment years"), RULES),
+    (PayStandardView, PayStandard, _l("Pay standards"), RULES),
+    (CalendarOverrideView, CalendarOverride, _l("Calendar overrides"), RULES),
+    (ClosedPeriodView, ClosedPeriod, _l("Closed periods"), RULES),
+    (DocumentSequenceView, DocumentSequence, _l("Document numbers"), RULES),
+    (AuditLogView, AuditLog, _l("Audit log"), None),
+]
