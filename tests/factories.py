@@ -182,5 +182,58 @@ def make_record_of(model: type, division: Division, person: Person) -> Any:
         m.ImprovementRecord: lambda: m.ImprovementRecord.create(
             year=2023, kind="talk", division=division, person=person, author=person, findings="问题", actions="措施"
         ),
+        m.ScoreSnapshot: lambda: _snapshot(n),
+        m.DivisionMonthScore: lambda: m.DivisionMonthScore.create(
+            snapshot=_snapshot(n), division=division, month=10, score=Decimal(95)
+        ),
+        m.DivisionYearResult: lambda: m.DivisionYearResult.create(
+            snapshot=_snapshot(n),
+            division=division,
+            monthly_avg=Decimal(95),
+            mass_evaluation=Decimal(90),
+            bonus=Decimal(0),
+            deduction=Decimal(0),
+            annual=Decimal(94),
+            per_capita_hours=Decimal(400),
+            rank=1,
+            tier="A",
+        ),
+        m.PersonMonthResult: lambda: m.PersonMonthResult.create(snapshot=_snapshot(n), person=person, month=10),
+        m.PersonYearResult: lambda: m.PersonYearResult.create(snapshot=_snapshot(n), person=person, division=division),
+        m.WorkflowDiagram: lambda: _diagram(n),
+        m.WorkflowCase: lambda: _case(n, division, person),
+        m.WorkflowTask: lambda: m.WorkflowTask.create(
+            case=_case(n, division, person),
+            task_id=f"t{n}",
+            bpmn_id="office_review",
+            name="复核",
+            lane="office",
+            division=division,
+            assignee=person,
+        ),
+        m.WorkflowEvent: lambda: m.WorkflowEvent.create(
+            case=_case(n, division, person), actor=person, actor_name=person.name, step="提交", action="submit"
+        ),
     }
     return makers[model]()
+
+
+def _snapshot(n: int) -> models.ScoreSnapshot:
+    return models.ScoreSnapshot.create(year=2000 + n % 1000, version=n, input_sha256="0" * 64)
+
+
+def _diagram(n: int) -> models.WorkflowDiagram:
+    return models.WorkflowDiagram.create(chain=f"chain{n}", version=1, xml="<x/>", sha256="0" * 64)
+
+
+def _case(n: int, division: Division, person: Person) -> models.WorkflowCase:
+    return models.WorkflowCase.create(
+        diagram=_diagram(n),
+        chain="monthly_plan",
+        subject_model="MonthlyPlan",
+        subject_id=n,
+        title=f"审批{n}",
+        division=division,
+        person=person,
+        state="{}",
+    )

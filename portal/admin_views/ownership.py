@@ -50,7 +50,18 @@ from models import (
     Veto,
     WeeklyReview,
     WeeklyTask,
+    WorkflowCase,
+    WorkflowDiagram,
+    WorkflowEvent,
+    WorkflowTask,
     WorkLogEntry,
+)
+from models.results import (
+    DivisionMonthScore,
+    DivisionYearResult,
+    PersonMonthResult,
+    PersonYearResult,
+    ScoreSnapshot,
 )
 from services.access import Scope
 
@@ -120,6 +131,16 @@ OWNERSHIP: dict[type[pw.Model], Owner] = {
         managed=("status", "answer", "value_before", "value_after"),
     ),
     ImprovementRecord: Owner(division="division", person="person", write=LEAD),
+    # 考核结果与审批流程: written only by `flask score` and the approval service, read here
+    ScoreSnapshot: Owner(write=NOBODY),
+    DivisionMonthScore: Owner(division="division", write=NOBODY),
+    DivisionYearResult: Owner(division="division", write=NOBODY),
+    PersonMonthResult: Owner(division="person.division", person="person", write=NOBODY),
+    PersonYearResult: Owner(division="person.division", person="person", write=NOBODY),
+    WorkflowDiagram: Owner(write=NOBODY),
+    WorkflowCase: Owner(division="division", person="person", write=NOBODY),
+    WorkflowTask: Owner(division="division", person="assignee", write=NOBODY),
+    WorkflowEvent: Owner(division="case.division", person="case.person", write=NOBODY),
 }
 
 

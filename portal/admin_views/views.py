@@ -44,7 +44,18 @@ from models import (
     Veto,
     WeeklyReview,
     WeeklyTask,
+    WorkflowCase,
+    WorkflowDiagram,
+    WorkflowEvent,
+    WorkflowTask,
     WorkLogEntry,
+)
+from models.results import (
+    DivisionMonthScore,
+    DivisionYearResult,
+    PersonMonthResult,
+    PersonYearResult,
+    ScoreSnapshot,
 )
 from portal.admin_views.base import BureauModelView
 
@@ -315,6 +326,108 @@ class AuditLogView(BureauModelView):
     }
 
 
+# ---- 考核结果与审批流程 (read-only: results come from `flask score`, cases from the task list) -------------
+
+
+class ScoreSnapshotView(BureauModelView):
+    column_list = ("year", "version", "current", "locked", "created_at", "created_by", "reason", "input_sha256")
+    column_details_list = column_list + ("rules", "warnings")
+    filter_fields = ("year", "current")
+    column_default_sort = [("year", True), ("version", True)]
+
+
+class DivisionMonthScoreView(BureauModelView):
+    column_list = ("snapshot", "division", "month", "score", "deductions")
+    filter_fields = ("month", Division.name)
+    column_default_sort = [("snapshot", True), ("month", False)]
+
+
+class DivisionYearResultView(BureauModelView):
+    column_list = (
+        "snapshot",
+        "rank",
+        "division",
+        "monthly_avg",
+        "mass_evaluation",
+        "bonus",
+        "deduction",
+        "annual",
+        "per_capita_hours",
+        "tier",
+        "vetoed",
+    )
+    filter_fields = ("tier", Division.name)
+    column_default_sort = [("snapshot", True), ("rank", False)]
+
+
+class PersonMonthResultView(BureauModelView):
+    column_list = (
+        "snapshot",
+        "person",
+        "month",
+        "legal_hours",
+        "qualifying_hours",
+        "performance_hours",
+        "competitive_hours",
+        "personal_score",
+        "composite",
+        "org_bonus",
+        "qualifying_bonus",
+        "competitive_bonus",
+    )
+    column_searchable_list = (Person.name,)
+    filter_fields = ("month",)
+    column_default_sort = [("snapshot", True), ("month", False)]
+
+
+class PersonYearResultView(BureauModelView):
+    column_list = (
+        "snapshot",
+        "person",
+        "division",
+        "assessed",
+        "not_assessed_reason",
+        "performance_hours",
+        "time_score",
+        "composite",
+        "rank_in_division",
+        "grade",
+        "annual_bonus",
+    )
+    column_searchable_list = (Person.name,)
+    filter_fields = ("grade", "assessed", Division.name)
+    column_default_sort = [("snapshot", True), ("rank_in_division", False)]
+
+
+class WorkflowDiagramView(BureauModelView):
+    column_list = ("chain", "version", "uploaded_at", "uploaded_by", "note", "sha256")
+    column_details_list = column_list
+    filter_fields = ("chain",)
+    column_default_sort = [("chain", False), ("version", True)]
+
+
+class WorkflowCaseView(BureauModelView):
+    column_list = ("title", "chain", "division", "person", "started_by", "started_at", "finished", "outcome")
+    column_details_list = column_list + ("diagram", "updated_at")
+    column_searchable_list = ("title",)
+    filter_fields = ("chain", "finished", "outcome", Division.name)
+    column_default_sort = [("started_at", True)]
+
+
+class WorkflowTaskView(BureauModelView):
+    column_list = ("case", "name", "lane", "division", "assignee", "due", "status", "completed_by", "decision")
+    column_details_list = column_list + ("created_at", "completed_at", "comment")
+    filter_fields = ("status", "lane", "due", Division.name)
+    column_default_sort = [("due", False)]
+
+
+class WorkflowEventView(BureauModelView):
+    column_list = ("case", "at", "actor_name", "step", "action", "comment")
+    column_searchable_list = ("actor_name", "step")
+    filter_fields = ("action", "at")
+    column_default_sort = [("at", True)]
+
+
 ORGANISATION, PLANS, DAILY, ASSESSMENT, RULES = (
     _l("Organisation"),
     _l("Targets and plans"),
@@ -322,6 +435,7 @@ ORGANISATION, PLANS, DAILY, ASSESSMENT, RULES = (
     _l("Assessment"),
     _l("Rules"),
 )
+RESULTS = _l("Results and approvals")
 
 # (view class, model, menu label, menu category): the menu in order; every model of ALL_MODELS once.
 VIEWS: list[tuple[type[BureauModelView], type, Any, Any]] = [
@@ -354,5 +468,14 @@ VIEWS: list[tuple[type[BureauModelView], type, Any, Any]] = [
     (CalendarOverrideView, CalendarOverride, _l("Calendar overrides"), RULES),
     (ClosedPeriodView, ClosedPeriod, _l("Closed periods"), RULES),
     (DocumentSequenceView, DocumentSequence, _l("Document numbers"), RULES),
+    (ScoreSnapshotView, ScoreSnapshot, _l("Score snapshots"), RESULTS),
+    (DivisionMonthScoreView, DivisionMonthScore, _l("Division monthly scores"), RESULTS),
+    (DivisionYearResultView, DivisionYearResult, _l("Division annual results"), RESULTS),
+    (PersonMonthResultView, PersonMonthResult, _l("Person monthly results"), RESULTS),
+    (PersonYearResultView, PersonYearResult, _l("Person annual results"), RESULTS),
+    (WorkflowDiagramView, WorkflowDiagram, _l("Workflow diagrams"), RESULTS),
+    (WorkflowCaseView, WorkflowCase, _l("Approval cases"), RESULTS),
+    (WorkflowTaskView, WorkflowTask, _l("Approval tasks"), RESULTS),
+    (WorkflowEventView, WorkflowEvent, _l("Approval history"), RESULTS),
     (AuditLogView, AuditLog, _l("Audit log"), None),
 ]

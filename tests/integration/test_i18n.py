@@ -7,6 +7,7 @@ import re
 import shutil
 from pathlib import Path
 
+import flask_admin
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
@@ -18,7 +19,10 @@ ROOT = Path(__file__).resolve().parents[2]
 TRANSLATIONS = ROOT / "portal" / "translations"
 PO = TRANSLATIONS / "zh_Hans_CN" / "LC_MESSAGES" / "messages.po"
 # each area of the portal may keep its own catalogue: portal/translations/areas/<area>/zh_Hans_CN/…
-CATALOGUES = [PO, *sorted(TRANSLATIONS.glob("areas/*/zh_Hans_CN/LC_MESSAGES/messages.po"))]
+# Flask-Admin's labels use its own `admin` domain, merged over Flask-Admin's catalogue
+ADMIN_PO = TRANSLATIONS / "zh_Hans_CN" / "LC_MESSAGES" / "admin.po"
+FLASK_ADMIN_PO = Path(flask_admin.__file__).parent / "translations" / "zh_Hans_CN" / "LC_MESSAGES" / "admin.po"
+CATALOGUES = [PO, ADMIN_PO, *sorted(TRANSLATIONS.glob("areas/*/zh_Hans_CN/LC_MESSAGES/messages.po"))]
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
 
 
@@ -89,7 +93,9 @@ def test_r_ui_1_the_catalogue_holds_every_string_of_the_source():
         message[2] if isinstance(message[2], str) else message[2][0]
         for message in extract_from_dir(str(ROOT), method_map, options_map, keywords=KEYWORDS)
     }
-    known = {m.id if isinstance(m.id, str) else m.id[0] for m in catalogue() if m.id}
+    with FLASK_ADMIN_PO.open("rb") as po_file:  # messages our admin views reuse from Flask-Admin itself
+        borrowed = [m for m in read_po(po_file, locale="zh_Hans_CN") if m.string]
+    known = {m.id if isinstance(m.id, str) else m.id[0] for m in [*catalogue(), *borrowed] if m.id}
     assert extracted, "babel.cfg extracted nothing"
     assert sorted(extracted - known) == []
 
@@ -99,7 +105,7 @@ def test_r_ui_1_a_missing_or_stale_mo_is_compiled_when_the_app_starts(tmp_path):
     shutil.copytree(TRANSLATIONS, directory, ignore=shutil.ignore_patterns("*.mo"))
     mo = directory / "zh_Hans_CN" / "LC_MESSAGES" / "messages.mo"
 
-    assert ensure_compiled(directory) == [mo]
+    assert mo in ensure_compiled(directory)
     assert mo.stat().st_size > 0
     assert ensure_compiled(directory) == []
 
@@ -111,12 +117,10 @@ def test_r_ui_1_a_missing_or_stale_mo_is_compiled_when_the_app_starts(tmp_path):
 
 
 def test_r_ui_1_flask_admin_screens_follow_the_same_locale(app, database, client, login_as):
-    """Flask-Admin translates through flask-babel's locale, so its screens switch with ours."""
-    from flask_admin import Admin, AdminIndexView
-
-    Admin(app, name="probe", index_view=AdminIndexView(endpoint="probe_admin", url="/probe-admin"))
+    """Flask-Admin translates through flask-babel's locale, so its screens switch with ours — its own strings
+    and our labels alike."""
     login_as(make_person(office_member=True))
-
-    chinese = client.get("/probe-admin/").get_data(as_text=True)
-    assert "<title>首页 - probe</title>" in chinese and "Home" not in chinese
-    assert "Home" in client.get("/probe-admin/?lang=en").get_data(as_text=True)
+    chinese = client.get("/admin/division/").get_data(as_text=True)
+    assert "处室" in chinese and "Divisions" not in chinese
+    english = client.get("/admin/division/?lang=en").get_data(as_text=True)
+    assert "Divisions" in english and "Performance administration" in english
