@@ -549,6 +549,7 @@ def what_if() -> Any:
         report=report,
         divisions=_compare(report.changes, "division") if report else [],
         people=_compare(report.changes, "person") if report else [],
+        division_of=result_views.division_names_by_person_code() if report else {},
         grades=GRADES,
         is_manager=True,
     )

@@ -429,3 +429,9 @@ def assessment_years() -> list[int]:
 
 def year_settings(year: int) -> AssessmentYear | None:
     return AssessmentYear.get_or_none(AssessmentYear.year == year)
+
+
+def division_names_by_person_code() -> dict[str, str]:
+    """Each person's current division name by person code (what-if lists people by code), in one query."""
+    query = Person.select(Person.code, Division.name).join(Division, JOIN.LEFT_OUTER).tuples()
+    return {code: name or "局领导" for code, name in query}
