@@ -3,12 +3,15 @@ what the viewer may see (R-SEC-1). Each function runs a fixed number of queries,
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from peewee import JOIN
 
 from models import (
+    AssessmentYear,
     Division,
     DivisionMonthScore,
     DivisionYearResult,
@@ -70,12 +73,89 @@ class PersonYearRow:
     rank_in_division: int | None
     grade: str | None
     annual_bonus: Decimal | None
+    division_id: int | None = None
+    qualifying_hours: Decimal | None = None
+    personal: Decimal | None = None
+    division_coefficient: Decimal | None = None
+    personal_coefficient: Decimal | None = None
 
 
 @dataclass(frozen=True)
 class PersonDetail:
     year: PersonYearRow
     months: list[PersonMonthResult] = field(default_factory=list)
+    division_scores: dict[int, Decimal] = field(default_factory=dict)  # S(d, m) of the person's division
+
+    @property
+    def monthly_money(self) -> Decimal:
+        """Σ of the monthly division, qualifying and competitive bonuses (RULES §6)."""
+        return sum(
+            (v for m in self.months for v in (m.org_bonus, m.qualifying_bonus, m.competitive_bonus) if v is not None),
+            Decimal(0),
+        )
+
+    @property
+    def total_money(self) -> Decimal:
+        return self.monthly_money + (self.year.annual_bonus or Decimal(0))
+
+
+@dataclass(frozen=True)
+class SnapshotInfo:
+    """One stored run of the rules, without its (possibly long) warnings: for the year/version picker."""
+
+    id: int
+    year: int
+    version: int
+    created_at: dt.datetime
+    created_by: str | None
+    reason: str
+    current: bool
+    locked: bool
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the result screens show: the chosen snapshot (current by default), its year's versions, all years."""
+
+    snapshot: ScoreSnapshot | None
+    info: SnapshotInfo | None
+    years: list[int]
+    versions: list[SnapshotInfo]
+    year: int | None = None
+
+
+@dataclass(frozen=True)
+class ResultWarning:
+    """A warning of the rules (RULES §2–§6), tied to the division and person it names, so scope can filter it.
+
+    `kind` is one of WARNING_PATTERNS' keys or "other"; `text` is the rule engine's own sentence."""
+
+    kind: str
+    text: str
+    division_id: int | None = None
+    division: str | None = None
+    person_id: int | None = None
+    person: str | None = None
+    person_division_id: int | None = None
+    month: int | None = None
+    detail: str | None = None
+
+
+@dataclass(frozen=True)
+class MonthRow:
+    """One division's line of the division × month table."""
+
+    division_id: int
+    division: str
+    scores: dict[int, Decimal]
+    deductions: dict[int, list[dict]]
+    no_plan: frozenset[int]
+
+    @property
+    def average(self) -> Decimal | None:
+        if not self.scores:
+            return None
+        return (sum(self.scores.values(), Decimal(0)) / len(self.scores)).quantize(Decimal("0.01"))
 
 
 def _division_filter(query, column, scope: Scope):
@@ -133,6 +213,29 @@ def ranking(snapshot: ScoreSnapshot, scope: Scope) -> list[RankingRow]:
     return result
 
 
+def month_table(
+    snapshot: ScoreSnapshot, scope: Scope, warnings: list[ResultWarning] | None = None
+) -> tuple[list[int], list[MonthRow]]:
+    """The visible divisions' S(d, m) as a division × month table; months without a plan are marked (RULES §2)."""
+    no_plan: dict[int, set[int]] = {}
+    for w in warnings or []:
+        if w.kind == "no_plan" and w.division_id is not None and w.month is not None:
+            no_plan.setdefault(w.division_id, set()).add(w.month)
+    months: set[int] = set()
+    rows: dict[int, MonthRow] = {}
+    for r in month_scores(snapshot, scope):
+        months.add(r.month)
+        row = rows.get(r.division_id)
+        if row is None:
+            row = rows[r.division_id] = MonthRow(
+                r.division_id, r.division, {}, {}, frozenset(no_plan.get(r.division_id, ()))
+            )
+        row.scores[r.month] = r.score
+        if r.deductions:
+            row.deductions[r.month] = r.deductions
+    return sorted(months), list(rows.values())
+
+
 def _person_rows(query) -> list[PersonYearRow]:
     return [
         PersonYearRow(
@@ -149,6 +252,11 @@ def _person_rows(query) -> list[PersonYearRow]:
             r.rank_in_division,
             r.grade,
             r.annual_bonus,
+            r.division_id,
+            r.qualifying_hours,
+            r.personal,
+            r.division_coefficient,
+            r.personal_coefficient,
         )
         for r in query
     ]
@@ -176,6 +284,8 @@ def people(snapshot: ScoreSnapshot, scope: Scope, division_id: int | None = None
 
 
 def person_detail(snapshot: ScoreSnapshot, person: Person) -> PersonDetail | None:
+    """One person's annual and monthly figures (RULES §4–§6), with their division's monthly scores beside them.
+    Three queries; the caller checks the viewer may see this person (R-SEC-1)."""
     query = (
         PersonYearResult.select(PersonYearResult, Person, Division)
         .join(Person)
@@ -191,4 +301,137 @@ def person_detail(snapshot: ScoreSnapshot, person: Person) -> PersonDetail | Non
         .where(PersonMonthResult.snapshot == snapshot, PersonMonthResult.person == person)
         .order_by(PersonMonthResult.month)
     )
-    return PersonDetail(rows[0], months)
+    division_scores = {}
+    if rows[0].division_id is not None:
+        division_scores = dict(
+            DivisionMonthScore.select(DivisionMonthScore.month, DivisionMonthScore.score)
+            .where(DivisionMonthScore.snapshot == snapshot, DivisionMonthScore.division == rows[0].division_id)
+            .tuples()
+        )
+    return PersonDetail(rows[0], months, division_scores)
+
+
+def select_snapshot(year: int | None, version: int | None = None) -> Selection:
+    """The snapshot to show: `version` of `year` if given, else the year's current one; `year` None means the
+    latest year with results. Three queries, however many snapshots exist; `years` also holds assessment years
+    not computed yet, so the office can compute them."""
+    query = (
+        ScoreSnapshot.select(
+            ScoreSnapshot.id,
+            ScoreSnapshot.year,
+            ScoreSnapshot.version,
+            ScoreSnapshot.created_at,
+            ScoreSnapshot.reason,
+            ScoreSnapshot.current,
+            ScoreSnapshot.locked,
+            Person.name,
+        )
+        .join(Person, JOIN.LEFT_OUTER, on=(ScoreSnapshot.created_by == Person.id))
+        .order_by(ScoreSnapshot.year.desc(), ScoreSnapshot.version.desc())
+        .tuples()
+    )
+    infos = [
+        SnapshotInfo(i, y, v, at, by, reason or "", bool(cur), bool(lock))
+        for i, y, v, at, reason, cur, lock, by in query
+    ]
+    settings = AssessmentYear.select(AssessmentYear.year).tuples()
+    years = sorted({i.year for i in infos} | {y for (y,) in settings}, reverse=True)
+    if year is None and infos:
+        year = infos[0].year  # the latest year that has results
+    elif year is None and years:
+        year = years[0]
+    versions = [i for i in infos if i.year == year]
+    chosen = next((i for i in versions if i.version == version), None) if version is not None else None
+    if chosen is None and version is None:
+        chosen = next((i for i in versions if i.current), versions[0] if versions else None)
+    snapshot = ScoreSnapshot.get_by_id(chosen.id) if chosen is not None else None
+    return Selection(snapshot, chosen, years, versions, year)
+
+
+WARNING_PATTERNS: dict[str, re.Pattern[str]] = {
+    "no_plan": re.compile(
+        r"^division (?P<division>\S+) has no plan for (?P<year>\d{4})-(?P<month>\d{2}): monthly score 0$"
+    ),
+    "no_mass_evaluation": re.compile(r"^division (?P<division>\S+) has no mass evaluation: counted 0$"),
+    "no_standard": re.compile(r"^no pay standard for level '(?P<detail>[^']*)' of (?P<person>\S+): no money computed$"),
+    "no_working_day": re.compile(r"^(?P<person>\S+) has no working day in scope during the period: time score 0$"),
+    "no_democratic_evaluation": re.compile(r"^(?P<person>\S+) has no democratic evaluation: counted 0$"),
+    "grade_ignored": re.compile(
+        r"^grade (?P<detail>\S+) set by hand for (?P<person>\S+) ignored: excellence follows the quota$"
+    ),
+    "leader_without_division": re.compile(r"^leader (?P<person>\S+) leads no division: no division bonus$"),
+    "outside_year": re.compile(r"^(?:hours|extra_time) of (?P<person>\S+) on (?P<detail>\S+) outside \d{4}$"),
+}
+
+
+def snapshot_warnings(snapshot: ScoreSnapshot, scope: Scope) -> list[ResultWarning]:
+    """The snapshot's warnings the viewer may see (R-SEC-1): those naming a visible division or person; a
+    sentence naming neither only for those who see everything. At most two queries, and none without warnings."""
+    texts = list(snapshot.warnings or [])
+    if not texts:
+        return []
+    divisions = {
+        code: (i, name) for i, code, name in Division.select(Division.id, Division.code, Division.name).tuples()
+    }
+    parsed = []
+    for text in texts:
+        for kind, pattern in WARNING_PATTERNS.items():
+            match = pattern.match(text)
+            if match:
+                parsed.append((kind, text, match.groupdict()))
+                break
+        else:
+            parsed.append(("other", text, {}))
+    people = {}
+    if any("person" in groups for _, _, groups in parsed):
+        people = {
+            code: (i, name, division_id)
+            for i, code, name, division_id in Person.select(
+                Person.id, Person.code, Person.name, Person.division
+            ).tuples()
+        }
+    result = []
+    for kind, text, groups in parsed:
+        division_id, division = divisions.get(groups.get("division", ""), (None, groups.get("division")))
+        person_id, person, person_division = people.get(groups.get("person", ""), (None, groups.get("person"), None))
+        warning = ResultWarning(
+            kind,
+            text,
+            division_id,
+            division,
+            person_id,
+            person,
+            person_division,
+            int(groups["month"]) if "month" in groups else None,
+            groups.get("detail"),
+        )
+        if _may_see(warning, scope):
+            result.append(warning)
+    return result
+
+
+def _may_see(warning: ResultWarning, scope: Scope) -> bool:
+    if scope.sees_everything:
+        return True
+    if warning.person_id is not None:
+        if scope.own_only:
+            return warning.person_id == scope.person_id
+        return warning.person_id == scope.person_id or scope.allows_division(warning.person_division_id)
+    if warning.division_id is not None:
+        return scope.allows_division(warning.division_id)
+    return False
+
+
+def assessment_years() -> list[int]:
+    """Every year with assessment settings, latest first."""
+    return [y for (y,) in AssessmentYear.select(AssessmentYear.year).order_by(AssessmentYear.year.desc()).tuples()]
+
+
+def year_settings(year: int) -> AssessmentYear | None:
+    return AssessmentYear.get_or_none(AssessmentYear.year == year)
+
+
+def division_names_by_person_code() -> dict[str, str]:
+    """Each person's current division name by person code (what-if lists people by code), in one query."""
+    query = Person.select(Person.code, Division.name).join(Division, JOIN.LEFT_OUTER).tuples()
+    return {code: name or "局领导" for code, name in query}

@@ -4,12 +4,14 @@ side, which ranks, tiers, grades and amounts would change — nothing is stored 
 from __future__ import annotations
 
 import copy
+import dataclasses
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from models import AssessmentYear, Person
-from services.results import ScoringFailed, build_input, compute
+import scoring
+from models import AssessmentYear, Person, ScoreSnapshot, db
+from services.results import ScoringFailed, build_input, compute, recompute
 
 # RULES §8, in the order the office thinks of them, with their Chinese labels.
 RULE_PARAMETERS: dict[str, str] = {
@@ -44,6 +46,8 @@ class Change:
     field: str
     before: Any
     after: Any
+    key: str = ""  # annual | rank | tier | rank_in_division | grade | assessed | money
+    subject_id: str = ""  # the division's or person's code
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,17 @@ def clean_overrides(raw: dict[str, str]) -> dict[str, Any]:
     return clean
 
 
+def clean_form(form: Any) -> dict[str, Any]:
+    """The rule parameters of a what-if form that lists every parameter: other fields (csrf_token, year, reason)
+    are not parameters; a cleared nullable field means "none" (no cap), as its label says."""
+    raw = {}
+    for name in RULE_PARAMETERS:
+        if name in form:
+            value = (form.get(name) or "").strip()
+            raw[name] = "无" if value == "" and name in NULLABLE else value
+    return clean_overrides(raw)
+
+
 def _money(person: dict) -> Decimal:
     total = Decimal(0)
     for month in (person.get("monthly") or {}).values():
@@ -109,16 +124,18 @@ def what_if(year: int, overrides: dict[str, Any]) -> WhatIf:
         new = after_div[d["id"]]
         for key, label in (("annual", "年度得分"), ("rank", "排名"), ("tier", "档次")):
             if d[key] != new[key]:
-                changes.append(Change("division", names[d["id"]], label, d[key], new[key]))
+                changes.append(Change("division", names[d["id"]], label, d[key], new[key], key, d["id"]))
     after_people = {p["id"]: p for p in after["people"]}
     for p in before["people"]:
         new = after_people[p["id"]]
         for key, label in (("rank_in_division", "处室内排名"), ("grade", "等次"), ("assessed", "参与考核")):
             if p.get(key) != new.get(key):
-                changes.append(Change("person", people[p["id"]], label, p.get(key), new.get(key)))
+                changes.append(Change("person", people[p["id"]], label, p.get(key), new.get(key), key, p["id"]))
         money_before, money_after = _money(p), _money(new)
         if money_before != money_after:
-            changes.append(Change("person", people[p["id"]], "兑现金额合计", money_before, money_after))
+            changes.append(
+                Change("person", people[p["id"]], "兑现金额合计", money_before, money_after, "money", p["id"])
+            )
     return WhatIf(
         year,
         base_input["rules"] or {},
@@ -127,6 +144,43 @@ def what_if(year: int, overrides: dict[str, Any]) -> WhatIf:
         sum((_money(p) for p in before["people"]), Decimal(0)),
         sum((_money(p) for p in after["people"]), Decimal(0)),
     )
+
+
+def effective_rules(year: int) -> dict[str, str | None]:
+    """Every parameter of RULES §8 as it applies to `year`: the year's own value, else the rulebook default."""
+    settings = AssessmentYear.get_or_none(AssessmentYear.year == year)
+    return with_defaults((settings.rules if settings is not None else None) or {})
+
+
+def with_defaults(stored: dict[str, Any]) -> dict[str, str | None]:
+    """Stored rule overrides (a year's or a snapshot's) completed with the rulebook defaults (RULES §8)."""
+    defaults = {f.name: f.default for f in dataclasses.fields(scoring.Rules)}
+    result: dict[str, str | None] = {}
+    for name in RULE_PARAMETERS:
+        value = stored[name] if name in stored else defaults.get(name)
+        result[name] = None if value is None else str(value)
+    return result
+
+
+def _same(a: str | None, b: str | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return Decimal(a) == Decimal(b)
+
+
+def changed_only(year: int, overrides: dict[str, Any], current: dict[str, str | None] | None = None) -> dict[str, Any]:
+    """The overrides that differ from what applies now (`current`, read if not given): a form that repeats every
+    current value changes nothing."""
+    current = effective_rules(year) if current is None else current
+    return {name: value for name, value in overrides.items() if not _same(value, current.get(name))}
+
+
+def commit_and_recompute(year: int, overrides: dict[str, Any], actor: Person | None, reason: str) -> ScoreSnapshot:
+    """Write the rule change into the year and recompute a new snapshot, both or neither (R-AUD-1: the year's
+    change is audited through its save; the snapshot names the actor and the reason)."""
+    with db.atomic():
+        commit_rules(year, overrides, actor)
+        return recompute(year, actor=actor, reason=reason)
 
 
 def commit_rules(year: int, overrides: dict[str, Any], actor: Person | None = None) -> AssessmentYear:
