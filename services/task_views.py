@@ -9,6 +9,7 @@ The functions return plain frozen dataclasses; views only render them.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
@@ -345,14 +346,18 @@ def task_detail(task_id: int, person: Person, today: dt.date) -> TaskDetail:
     diagram = WorkflowDiagram.get_by_id(case.diagram_id)
     spec = approvals.spec_of(diagram)
     step = spec.steps.get(task.bpmn_id)
-    labels = {c.value: c.label for s in spec.steps.values() for c in s.choices}
+    labels = {(s.name, c.value): c.label for s in spec.steps.values() for c in s.choices}
     tasks = list(
         WorkflowTask.select(WorkflowTask.bpmn_id, WorkflowTask.status).where(WorkflowTask.case == case).tuples()
     )
     current = {bpmn_id for bpmn_id, status in tasks if status == "open"}
-    done = {bpmn_id for bpmn_id, status in tasks if status == "done"} - current
+    # the engine's own history also holds the submission step that `start` completes at once
+    engine_history = json.loads(case.state).get("history", []) if case.state else []
+    done = {h["bpmn_id"] for h in engine_history if h.get("bpmn_id")}
+    done |= {bpmn_id for bpmn_id, status in tasks if status == "done"}
+    done -= current
     history = [
-        HistoryLine(e.at, e.actor_name, e.step, e.action, labels.get(e.action), e.comment)
+        HistoryLine(e.at, e.actor_name, e.step, e.action, labels.get((e.step, e.action)), e.comment)
         for e in approvals.case_history(case)
     ]
     names = {
