@@ -394,7 +394,10 @@ def test_r_run_7_staff_claim_extra_time_and_the_head_reviews_it(org, client, log
     empty = client.post("/tasks/submit/extra-time", data={**form, "extra-bulletin": ""})
     assert empty.status_code == 400 and "该字段是必填字段" in empty.get_data(as_text=True)
     assert ExtraTimeClaim.select().count() == 1
-    assert "督查通报〔2023〕9期" in text(get(client, "/tasks/submit"))
+    page = get(client, "/tasks/submit")
+    assert "督查通报〔2023〕9期" in text(page)
+    form = re.search(r'<form[^>]*id="extra-time-form".*?</form>', page, re.S).group(0)
+    assert re.search(r"<button[^>]*>提交申报</button>", form)
 
 
 def test_r_scp_3_an_exemption_application_goes_to_the_head(org, client, login_as):
