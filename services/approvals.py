@@ -126,7 +126,7 @@ def _weekly_change(review: WeeklyReview, inst: Instance, event: dict | None, act
     for entry in WorkLogEntry.select().where(WorkLogEntry.review == review):
         if decision == "reject":
             entry.status, entry.confirmed_hours = "rejected", Decimal(0)
-        elif decision == "adjust" and entry.id in adjusted:
+        elif decision == "adjust" and entry.id in adjusted and adjusted[entry.id] != entry.hours:
             entry.status, entry.confirmed_hours = "adjusted", adjusted[entry.id]
         else:
             entry.status, entry.confirmed_hours = "confirmed", entry.hours
@@ -273,7 +273,9 @@ def install_bundled_diagrams() -> int:
     for chain, path in sorted(bundled_diagrams().items()):
         if chain not in known:
             xml = path.read_text(encoding="utf-8")
-            WorkflowDiagram.create(chain=chain, version=1, xml=xml, sha256=_sha(xml), note="随系统发布")
+            WorkflowDiagram.create(
+                chain=chain, version=1, xml=xml, sha256=_sha(xml), uploaded_at=clock.now(), note="随系统发布"
+            )
             added += 1
     return added
 
@@ -308,7 +310,13 @@ def upload_diagram(chain: str, xml: str | bytes, actor: Person, note: str = "") 
     if current.sha256 == _sha(text):
         raise ApprovalError("上传的流程图与当前版本相同")
     return WorkflowDiagram.create(
-        chain=chain, version=current.version + 1, xml=text, sha256=_sha(text), uploaded_by=actor, note=note
+        chain=chain,
+        version=current.version + 1,
+        xml=text,
+        sha256=_sha(text),
+        uploaded_by=actor,
+        uploaded_at=clock.now(),
+        note=note,
     )
 
 
@@ -432,6 +440,7 @@ def _sync_tasks(case: WorkflowCase, inst: Instance, event: dict | None, actor: P
             division=case.division_id,
             assignee=assignee,
             due=_due_for(view, case, today),
+            created_at=now,
         )
     case.state = inst.dumps()
     case.finished = inst.is_finished
@@ -442,7 +451,13 @@ def _sync_tasks(case: WorkflowCase, inst: Instance, event: dict | None, actor: P
 
 def _event_row(case: WorkflowCase, actor: Person | None, step: str, action: str, comment: str = "") -> None:
     WorkflowEvent.create(
-        case=case, actor=actor, actor_name=actor.name if actor else "系统", step=step, action=action, comment=comment
+        case=case,
+        at=clock.now(),
+        actor=actor,
+        actor_name=actor.name if actor else "系统",
+        step=step,
+        action=action,
+        comment=comment,
     )
 
 
@@ -480,6 +495,8 @@ def start(chain_key: str, record: Any, actor: Person, comment: str = "") -> Work
             division=division_id,
             person=person_id,
             started_by=actor,
+            started_at=clock.now(),
+            updated_at=clock.now(),
             state=inst.dumps(),
         )
         _event_row(case, actor, "发起", "submit", comment)
@@ -548,18 +565,23 @@ def reassign(task: WorkflowTask, to: Person, reason: str, actor: Person) -> None
 # --- the task list ------------------------------------------------------------------------------------------
 
 
-def open_tasks_query(person: Person) -> pw.ModelSelect:
-    """What waits for this person: tasks assigned to them, and group-lane tasks of their groups (R-WF-2)."""
+def open_tasks_condition(person: Person) -> pw.Expression:
+    """Open tasks assigned to this person, or in a group lane of theirs and not yet taken by anyone."""
     lanes = [lane for lane, flag in GROUP_LANES.items() if getattr(person, flag)]
     mine = WorkflowTask.assignee == person
     if lanes:
         mine = mine | (WorkflowTask.assignee.is_null() & WorkflowTask.lane.in_(lanes))
+    return (WorkflowTask.status == "open") & mine
+
+
+def open_tasks_query(person: Person) -> pw.ModelSelect:
+    """What waits for this person: tasks assigned to them, and group-lane tasks of their groups (R-WF-2)."""
     return (
         WorkflowTask.select(WorkflowTask, WorkflowCase, Division)
         .join(WorkflowCase)
         .switch(WorkflowTask)
         .join(Division, pw.JOIN.LEFT_OUTER)
-        .where((WorkflowTask.status == "open") & mine)
+        .where(open_tasks_condition(person))
         .order_by(WorkflowTask.due, WorkflowTask.id)
     )
 
@@ -577,3 +599,125 @@ def case_history(case: WorkflowCase) -> list[WorkflowEvent]:
 
 def plan_items_of(plan: MonthlyPlan) -> list[PlanItem]:
     return list(plan.items.order_by(PlanItem.seq, PlanItem.id))
+
+
+# --- submitting records (issue 5 §3) --------------------------------------------------------------------------
+
+SUBMITTABLE = ("draft", "returned")
+DIVISION_CHAINS = ("annual_targets", "monthly_plan", "monthly_report")
+
+
+def may_submit(person: Person, chain_key: str, record: Any) -> bool:
+    """Who sends a record into its chain (R-SEC-1): the head for the division's plans, arrangement and
+    reports; the person for their own claim, application, appeal or week; the office for the ranking and
+    for proposed deductions."""
+    if chain_key in DIVISION_CHAINS:
+        return person.position == "head" and person.division_id == record.division_id
+    if chain_key in {"extra_time", "exemption", "weekly_review"}:
+        return record.person_id == person.id
+    if chain_key == "appeal":
+        return record.appellant_id == person.id
+    if chain_key == "annual_ranking":
+        return "office" in person.roles
+    if chain_key == "adjustment":
+        if record.kind == "deduction":
+            return "office" in person.roles
+        return person.position == "head" and person.division_id == record.division_id
+    return False
+
+
+def submit(chain_key: str, record_id: int, actor: Person, comment: str = "") -> WorkflowCase:
+    """Send an existing record (a draft, or one returned before its case ended) into its chain."""
+    chain = CHAINS.get(chain_key)
+    if chain is None:
+        raise ApprovalError(f"没有名为 {chain_key} 的审批流程")
+    record = chain.model.get_or_none(chain.model.id == record_id)
+    if record is None:
+        raise ApprovalError("找不到要提交的事项")
+    if not may_submit(actor, chain_key, record):
+        raise NotAllowed("您无权提交此事项")
+    status = getattr(record, "status", None)
+    if status is not None and chain_key != "weekly_review" and status not in SUBMITTABLE:
+        raise ApprovalError("该事项已提交或已生效，不能再次提交")
+    return start(chain_key, record, actor, comment)
+
+
+def _no_closed_period(day: dt.date) -> None:
+    from models import ClosedPeriod
+
+    closed = ClosedPeriod.select().where(
+        (ClosedPeriod.year == day.year) & (ClosedPeriod.month.is_null() | (ClosedPeriod.month == day.month))
+    )
+    if closed.exists():
+        raise ApprovalError(f"{day.year}年{day.month}月已结账锁定，不能再申报")
+
+
+def file_extra_time(
+    person: Person, day: dt.date, hours: Decimal, bulletin: str, standard: str, reason: str = ""
+) -> WorkflowCase:
+    """R-RUN-7: a person claims extra hours for indicator work, citing the supervision bulletin and a
+    catalogue standard; the claim goes to the head, then the office. It counts only within its own year,
+    so a claim for another year than the current one is refused."""
+    if person.division_id is None:
+        raise ApprovalError("只有处室人员可以申报加时")
+    if hours <= 0 or hours > 200:
+        raise ApprovalError("加时小时数应大于 0 且不超过 200")
+    if day.year != clock.today().year:
+        raise ApprovalError(f"加时只在当年有效，只能申报 {clock.today().year} 年的加时")
+    if not bulletin.strip() or not standard.strip():
+        raise ApprovalError("请填写督查通报和加时标准")
+    _no_closed_period(day)
+    with db.atomic():
+        claim = ExtraTimeClaim.create(
+            person=person, date=day, hours=hours, bulletin=bulletin.strip(), standard=standard.strip(), reason=reason
+        )
+        return start("extra_time", claim, person, reason)
+
+
+def apply_exemption(person: Person, from_date: dt.date, reason: str) -> WorkflowCase:
+    """R-SCP-3: a person applies not to be assessed individually: head → leader in charge → director."""
+    if person.division_id is None:
+        raise ApprovalError("只有处室人员可以申请不参与个人绩效管理")
+    if not reason.strip():
+        raise ApprovalError("请说明申请理由")
+    pending = Exemption.select().where(
+        (Exemption.person == person) & Exemption.status.in_(("submitted", "in_review", "returned"))
+    )
+    if pending.exists():
+        raise ApprovalError("您已有一份申请正在审批中")
+    with db.atomic():
+        exemption = Exemption.create(person=person, from_date=from_date, reason=reason.strip())
+        return start("exemption", exemption, person, reason)
+
+
+def file_appeal(person: Person, year: int, month: int | None, subject: str, grounds: str) -> WorkflowCase:
+    """R-APL-2: the appeal goes first to the appellant's superior (head, or leader in charge for a head)."""
+    if not subject.strip() or not grounds.strip():
+        raise ApprovalError("请填写申诉事项和理由")
+    if month is not None and not 1 <= month <= 12:
+        raise ApprovalError("月份应在 1 到 12 之间")
+    if _superior_of(person) is None:
+        raise ApprovalError("找不到您的上级，无法提出申诉，请联系局绩效办")
+    with db.atomic():
+        appeal = Appeal.create(
+            year=year,
+            month=month,
+            appellant=person,
+            division=person.division_id,
+            subject=subject.strip(),
+            grounds=grounds.strip(),
+            filed_at=clock.now(),
+        )
+        return start("appeal", appeal, person, grounds)
+
+
+def submit_ranking(actor: Person, year: int, comment: str = "") -> WorkflowCase:
+    """R-SCO-3: the office submits the year's current results (the ranking) to the party group."""
+    if "office" not in actor.roles:
+        raise NotAllowed("只有局绩效办可以报送年度考核排名")
+    snapshot = ScoreSnapshot.get_or_none((ScoreSnapshot.year == year) & (ScoreSnapshot.current == True))  # noqa: E712
+    if snapshot is None:
+        raise ApprovalError(f"{year}年度还没有考核结果，请先计算")
+    if snapshot.locked:
+        raise ApprovalError(f"{snapshot}已经局党组审定")
+    return start("annual_ranking", snapshot, actor, comment)

@@ -35,6 +35,7 @@ from models import (
     db,
 )
 from services.access import scope_of
+from services.task_views import TaskSummary, task_summary
 
 RECENT_ENTRIES = 8
 COUNTED = ("confirmed", "adjusted")  # log statuses whose confirmed hours count (R-SCO-5)
@@ -173,12 +174,13 @@ class Dashboard:
     leader: LeaderDesk | None = None
     bureau: BureauDesk | None = None
     ranking: RankingDesk | None = None
+    tasks: TaskSummary | None = None  # 待办: approval tasks waiting for me, overdue ones flagged (R-WF-2)
 
 
 def dashboard_of(person: Person, today: dt.date) -> Dashboard:
     roles = person.roles
     scope = scope_of(person)
-    sections: dict[str, Any] = {}
+    sections: dict[str, Any] = {"tasks": task_summary(person, today)}
     if person.position in {"head", "deputy", "staff"}:
         sections["my_work"] = my_work(person, today)
     if "head" in roles and person.division_id is not None and scope.allows_division(person.division_id):

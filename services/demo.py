@@ -5,8 +5,10 @@ monthly plans and confirmed work logs for October–December 2023, and the rules
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -38,6 +40,7 @@ from models import (
     audit_suspended,
     db,
 )
+from services import approvals, clock
 
 YEAR = 2023
 MONTHS = (10, 11, 12)
@@ -227,6 +230,7 @@ def _load(rng: random.Random) -> None:
     _library_and_logs(rng, divisions, people, leaders)
     _plans_and_targets(rng, divisions)
     _year_end(rng, divisions, people)
+    _approvals_under_way(rng, divisions, people)
 
 
 def _person(
@@ -421,3 +425,56 @@ def _year_end(rng, divisions, people) -> None:
         reason="牵头办理民生实事一件",
         status="approved",
     )
+
+
+DEMO_TODAY = dt.date(YEAR, 12, 27)  # the day scripts/demo.sh pins (BUREAU_TODAY)
+NEXT_PLAN = (YEAR + 1, 1)
+
+
+@contextlib.contextmanager
+def _on_day(day: dt.date) -> Iterator[None]:
+    """Run the approvals as of `day`, so due dates and history are the same on every load of the demo."""
+    saved = clock._pinned
+    clock.pin(day)
+    try:
+        yield
+    finally:
+        clock.pin(saved)
+
+
+def _approvals_under_way(rng, divisions, people) -> None:
+    """Issue 5: cases in every approver's task list on the demo day, each started through the service so its
+    case, tasks and history exist: January plans (one at the office's review, the rest drafts to submit),
+    last week's ratings (R-RUN-6), an extra-time claim waiting since the 20th (overdue at the head, R-RUN-7)
+    and an appeal at the superior's talk (R-APL-2)."""
+    approvals.install_bundled_diagrams()
+    heads = {p.division.code: p for p in people if p.position == "head"}
+    year, month = NEXT_PLAN
+    plans = {}
+    for code, division in divisions.items():
+        plan = MonthlyPlan.create(division=division, year=year, month=month, status="draft")
+        for seq, weight in enumerate([30, 25, 20, 15, 10], start=1):
+            PlanItem.create(
+                plan=plan,
+                seq=seq,
+                title=f"{month}月重点工作{seq}：{rng.choice(LIBRARY[division.category])[0]}",
+                weight=Decimal(weight),
+            )
+        plans[code] = plan
+    with _on_day(dt.date(YEAR, 12, 20)):
+        claimant = next(p for p in people if p.username == "keyuan")
+        approvals.file_extra_time(
+            claimant,
+            dt.date(YEAR, 12, 18),
+            Decimal(4),
+            "督查通报〔2023〕12期",
+            "宣传信息调研 每篇4小时",
+            "撰写调研信息一篇",
+        )
+    with _on_day(DEMO_TODAY):
+        approvals.start("monthly_plan", plans["YD"], heads["YD"], "1月绩效计划已按分析会意见编制，请审核")
+        last_week = WeeklyReview.select().where(WeeklyReview.status == "open").order_by(WeeklyReview.id)
+        for review in last_week:
+            approvals.start("weekly_review", review, review.person)
+        deputy = next(p for p in people if p.username == "fuchuzhang")
+        approvals.file_appeal(deputy, YEAR, 11, "11月个人绩效时间", "11月两条现场踏勘日志未被确认，已补充佐证材料")

@@ -6,7 +6,18 @@ from decimal import Decimal
 
 import peewee as pw
 
-from models import Division, LeaderAssignment, MonthlyPlan, PayStandard, Person, PlanItem, WorkLogEntry
+from models import (
+    Division,
+    LeaderAssignment,
+    MonthlyPlan,
+    PayStandard,
+    Person,
+    PlanItem,
+    WeeklyReview,
+    WorkflowCase,
+    WorkflowTask,
+    WorkLogEntry,
+)
 from services import demo
 
 
@@ -47,9 +58,10 @@ def test_demo_people_cover_every_role(database):
 def test_demo_plans_weigh_100_and_logs_fill_three_months(database):
     """R-TGT-3: every approved monthly plan's weights sum to exactly 100; R-RUN-4: logs for Oct–Dec 2023."""
     demo.load()
-    plans = list(MonthlyPlan.select())
+    plans = list(MonthlyPlan.select().where(MonthlyPlan.year == demo.YEAR))
     assert len(plans) == 8 * 3 and all(p.status == "approved" for p in plans)
     totals = PlanItem.select(PlanItem.plan, pw.fn.SUM(PlanItem.weight).alias("total")).group_by(PlanItem.plan).tuples()
+    assert len(totals) == 8 * 3 + 8, "and the January plans of the next year"
     assert {Decimal(str(total)) for _, total in totals} == {Decimal(100)}
     months = {d.month for (d,) in WorkLogEntry.select(WorkLogEntry.date).distinct().tuples()}
     assert months == {10, 11, 12}
@@ -64,3 +76,24 @@ def test_demo_is_deterministic_and_reset_starts_over(runner, database):
     assert _fingerprint() == first
     again = runner.invoke(args=["demo"])
     assert "已有数据" in again.output and _fingerprint() == first
+
+
+def test_demo_has_approvals_under_way_in_every_approvers_task_list(database):
+    """R-WF-2, R-TGT-4, R-RUN-6, R-RUN-7, R-APL-2: January plans in draft (one at the office's review), last
+    week's ratings waiting for heads and leaders, an overdue extra-time claim at the head, an appeal at the
+    superior's talk — each a real case started through the approval service."""
+    demo.load()
+    january = {p.division.code: p.status for p in MonthlyPlan.select().where(MonthlyPlan.year == demo.YEAR + 1)}
+    assert len(january) == 8 and january.pop("YD") == "in_review" and set(january.values()) == {"draft"}
+    open_reviews = WeeklyReview.select().where(WeeklyReview.status == "open").count()
+    assert open_reviews == Person.select().where(Person.division.is_null(False)).count()
+    chains = dict(
+        WorkflowCase.select(WorkflowCase.chain, pw.fn.COUNT(WorkflowCase.id)).group_by(WorkflowCase.chain).tuples()
+    )
+    assert chains == {"monthly_plan": 1, "weekly_review": open_reviews, "extra_time": 1, "appeal": 1}
+    steps = {t.bpmn_id for t in WorkflowTask.select().where(WorkflowTask.status == "open")}
+    assert steps == {"office_review", "head_rate", "leader_rate", "head_review", "superior_talk"}
+    head = Person.get(Person.username == "chuzhang")
+    mine = {t.bpmn_id: t.due for t in WorkflowTask.select().where(WorkflowTask.assignee == head)}
+    assert mine["head_review"] < demo.DEMO_TODAY, "the claim waits since the 20th: overdue on the demo day"
+    assert mine["superior_talk"] >= demo.DEMO_TODAY
