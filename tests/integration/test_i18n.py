@@ -124,3 +124,18 @@ def test_r_ui_1_flask_admin_screens_follow_the_same_locale(app, database, client
     assert "处室" in chinese and "Divisions" not in chinese
     english = client.get("/admin/division/?lang=en").get_data(as_text=True)
     assert "Divisions" in english and "Performance administration" in english
+
+
+def test_r_ui_1_one_english_string_has_one_chinese_translation_across_catalogues():
+    """Catalogues of one domain are merged at run time, so a msgid translated two ways would show whichever
+    loaded last. (Flask-Admin's `admin` domain is separate.)"""
+    seen: dict[str, set[str]] = {}
+    messages = []
+    for path in CATALOGUES:
+        if path != ADMIN_PO:
+            with path.open("rb") as po_file:
+                messages.extend(read_po(po_file, locale="zh_Hans_CN"))
+    for message in messages:
+        if message.id and isinstance(message.id, str):
+            seen.setdefault(message.id, set()).add(message.string)
+    assert {k: v for k, v in seen.items() if len(v) > 1} == {}
