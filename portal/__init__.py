@@ -15,13 +15,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(settings.load(app.instance_path, config))
     clock.pin(app.config.get("TODAY"))
 
-    from portal import admin, auth, cli, database, home, i18n, layout
+    from portal import admin, auth, cli, database, home, i18n, layout, notices
 
     database.init_app(app)
     i18n.init_app(app)
     auth.init_app(app)
     layout.init_app(app)
     home.init_app(app)
+    notices.init_app(app)
     admin.init_app(app)
     cli.init_app(app)
     return app
