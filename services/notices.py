@@ -746,11 +746,12 @@ def _executor(workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=workers, mp_context=context)
 
 
-def render_many(notices: Sequence[Notice], settings: NoticeSettings, workers: int = 2) -> list[bytes]:
-    """Render in order; on `workers` processes when there are enough notices to be worth it."""
+def render_many(notices: Sequence[Notice], settings: NoticeSettings, workers: int = 2) -> Iterator[bytes]:
+    """Render in order, yielding each PDF as soon as it and those before it are done (so the caller archives
+    while the rest still render); on `workers` processes when there are enough notices to be worth it."""
     if workers <= 1 or len(notices) < 2 * workers:
-        return [render_pdf(n, settings) for n in notices]
-    return list(_executor(workers).map(render_pdf, notices, itertools.repeat(settings), chunksize=1))
+        return (render_pdf(n, settings) for n in notices)
+    return _executor(workers).map(render_pdf, notices, itertools.repeat(settings), chunksize=1)
 
 
 def light() -> pw.ModelSelect:
