@@ -12,6 +12,7 @@ from models.assessment import (
     Veto,
 )
 from models.base import AuditLog, BaseModel, PeriodLocked, acting_as, audit_suspended, db, init_db
+from models.documents import DocumentImmutable, IssuedDocument
 from models.org import (
     AssessmentYear,
     CalendarOverride,
@@ -82,11 +83,13 @@ ALL_MODELS: list[type] = [
     WorkflowCase,
     WorkflowTask,
     WorkflowEvent,
+    IssuedDocument,
 ]
 
 __all__ = [m.__name__ for m in ALL_MODELS] + [
     "ALL_MODELS",
     "BaseModel",
+    "DocumentImmutable",
     "PeriodLocked",
     "acting_as",
     "audit_suspended",

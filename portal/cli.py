@@ -10,6 +10,10 @@ from models.migrate import upgrade
 
 
 def init_app(app: Flask) -> None:
+    from portal.notices import notice_command
+
+    app.cli.add_command(notice_command)
+
     @app.cli.command("migrate")
     def migrate_command() -> None:
         """Apply every pending schema migration."""

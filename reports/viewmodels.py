@@ -40,7 +40,8 @@ class NoticeMeta:
     """What every notice carries: its allocated number, addressee, dates and attachment list.
 
     ``doc_year``/``doc_seq`` come from the service's per-year sequence (the year of issue, which for an annual
-    notice is usually the year after the one assessed). ``printed_on`` defaults to ``signed_on``.
+    notice is usually the year after the one assessed). ``printed_on`` defaults to ``signed_on``. ``replaces`` is
+    the number of the document this one corrects (a re-issue after an upheld appeal, R-APL-2); the body says so.
     """
 
     doc_year: int
@@ -49,6 +50,7 @@ class NoticeMeta:
     addressee: str | None = None
     printed_on: dt.date | None = None
     attachments: tuple[str, ...] = ()
+    replaces: str | None = None
 
     @property
     def print_date(self) -> dt.date:
