@@ -13,6 +13,11 @@ from flask_admin.babel import lazy_gettext as _l
 from models import Division, Person
 
 COMMON_LABELS: dict[str, Any] = {
+    "number": _l("Document number"),
+    "issued_at": _l("Issued at"),
+    "issued_by": _l("Issued by"),
+    "size": _l("Size (bytes)"),
+    "replaces": _l("Replaces"),
     "annual": _l("Annual score"),
     "annual_bonus": _l("Annual bonus"),
     "assessed": _l("Assessed"),

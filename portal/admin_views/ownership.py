@@ -56,6 +56,7 @@ from models import (
     WorkflowTask,
     WorkLogEntry,
 )
+from models.documents import IssuedDocument
 from models.results import (
     DivisionMonthScore,
     DivisionYearResult,
@@ -138,6 +139,7 @@ OWNERSHIP: dict[type[pw.Model], Owner] = {
     PersonMonthResult: Owner(division="person.division", person="person", write=NOBODY),
     PersonYearResult: Owner(division="person.division", person="person", write=NOBODY),
     WorkflowDiagram: Owner(write=NOBODY),
+    IssuedDocument: Owner(division="division", person="person", write=NOBODY),
     WorkflowCase: Owner(division="division", person="person", write=NOBODY),
     WorkflowTask: Owner(division="division", person="assignee", write=NOBODY),
     WorkflowEvent: Owner(division="case.division", person="case.person", write=NOBODY),

@@ -50,6 +50,7 @@ from models import (
     WorkflowTask,
     WorkLogEntry,
 )
+from models.documents import IssuedDocument
 from models.results import (
     DivisionMonthScore,
     DivisionYearResult,
@@ -428,6 +429,16 @@ class WorkflowEventView(BureauModelView):
     column_default_sort = [("at", True)]
 
 
+class IssuedDocumentView(BureauModelView):
+    """发文登记: numbers and fingerprints of every issued notice; the PDFs download from /notices/."""
+
+    column_list = ("number", "title", "kind", "year", "month", "division", "person", "issued_at", "issued_by")
+    column_details_list = column_list + ("sha256", "size", "snapshot", "replaces", "reason")
+    column_searchable_list = ("number", "title")
+    filter_fields = ("kind", "year", Division.name)
+    column_default_sort = [("issued_at", True)]
+
+
 ORGANISATION, PLANS, DAILY, ASSESSMENT, RULES = (
     _l("Organisation"),
     _l("Targets and plans"),
@@ -473,6 +484,7 @@ VIEWS: list[tuple[type[BureauModelView], type, Any, Any]] = [
     (DivisionYearResultView, DivisionYearResult, _l("Division annual results"), RESULTS),
     (PersonMonthResultView, PersonMonthResult, _l("Person monthly results"), RESULTS),
     (PersonYearResultView, PersonYearResult, _l("Person annual results"), RESULTS),
+    (IssuedDocumentView, IssuedDocument, _l("Issued documents"), RESULTS),
     (WorkflowDiagramView, WorkflowDiagram, _l("Workflow diagrams"), RESULTS),
     (WorkflowCaseView, WorkflowCase, _l("Approval cases"), RESULTS),
     (WorkflowTaskView, WorkflowTask, _l("Approval tasks"), RESULTS),
