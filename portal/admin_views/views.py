@@ -59,6 +59,7 @@ from models.results import (
     ScoreSnapshot,
 )
 from portal.admin_views.base import BureauModelView
+from services import worklog
 
 # ---- 组织机构 ------------------------------------------------------------------------------------
 
@@ -178,7 +179,16 @@ class ItemLibraryEntryView(BureauModelView):
 
 
 class WorkLogEntryView(BureauModelView):
+    """工作日志: hours are derived from the item library (R-RUN-4), so the form does not offer them."""
+
     column_list = ("person", "date", "item", "quantity", "hours", "confirmed_hours", "status", "description")
+    form_excluded_columns = ("hours",)
+
+    def on_model_change(self, form: Any, model: WorkLogEntry, is_created: bool) -> None:
+        super().on_model_change(form, model, is_created)
+        if model.status in (None, "draft"):
+            worklog.derive(model)
+
     column_searchable_list = ("description", Person.name)
     filter_fields = ("date", "status")
     column_default_sort = [("date", True), ("id", True)]
