@@ -132,6 +132,7 @@ def test_r_apl_2_individual_notice_gives_rank_grade_bonus_and_the_appeal_deadlin
 
 
 def test_r_tgt_2_target_letter_lists_the_approved_targets_with_sources_and_signatories(bureau):
+    """R-TGT-1: each annual common target carries its source; R-TGT-2: the approved ones form the letter."""
     division = Division.get(Division.code == "YD")
     head = Person.get(Person.division == division, Person.position == "head")
     director = Person.get(Person.position == "director")
