@@ -16,7 +16,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -410,6 +421,23 @@ def people() -> Any:
         return _xlsx(title, headers, table, f"{title} {_version_label(selection)}")
     groups = [(name, list(group)) for name, group in itertools.groupby(rows, key=lambda r: r.division)]
     return _page("results/people.html", selection, scope, groups=groups, division_id=division_id)
+
+
+@bp.route("/promotion")
+def promotion() -> Any:
+    """选人用人参考 (R-PAY-4): people excellent in several years — for the office and the director."""
+    _require_manager()
+    window = sorted(result_views.assessment_years())[-3:]  # the last three assessment years
+    minimum = max(1, min(_int_arg("min") or 2, len(window) or 1))
+    rows = result_views.promotion_reference(window, minimum)
+    if _wants_xlsx():
+        headers = [_("Name"), _("Division"), _("Excellent in"), _("Years assessed"), _("Best rank in division")]
+        table = [
+            [r.name, r.division, "、".join(str(y) for y in r.excellent_years), r.years_assessed, r.best_rank]
+            for r in rows
+        ]
+        return _xlsx(_("Promotion reference"), headers, table, _("Promotion reference"))
+    return render_template("results/promotion.html", rows=rows, window=window, minimum=minimum)
 
 
 @bp.route("/people/<int:person_id>")

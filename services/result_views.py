@@ -435,3 +435,54 @@ def division_names_by_person_code() -> dict[str, str]:
     """Each person's current division name by person code (what-if lists people by code), in one query."""
     query = Person.select(Person.code, Division.name).join(Division, JOIN.LEFT_OUTER).tuples()
     return {code: name or "局领导" for code, name in query}
+
+
+@dataclass(frozen=True)
+class PromotionRow:
+    """R-PAY-4: a person with outstanding results over several periods."""
+
+    person_id: int
+    name: str
+    division: str
+    excellent_years: tuple[int, ...]
+    years_assessed: int
+    best_rank: int | None
+
+
+def promotion_reference(years: list[int], min_excellent: int = 2) -> list[PromotionRow]:
+    """选人用人参考 (R-PAY-4): people graded excellent in at least `min_excellent` of the given years, read from
+    each year's current snapshot; most excellent years first, then best rank, then name. One query."""
+    query = (
+        PersonYearResult.select(PersonYearResult, ScoreSnapshot, Person, Division)
+        .join(ScoreSnapshot)
+        .switch(PersonYearResult)
+        .join(Person)
+        .switch(PersonYearResult)
+        .join(Division, JOIN.LEFT_OUTER)
+        .where(ScoreSnapshot.current == True, ScoreSnapshot.year.in_(years or [0]))  # noqa: E712
+    )
+    found: dict[int, dict] = {}
+    for r in query:
+        entry = found.setdefault(
+            r.person_id,
+            {
+                "name": r.person.name,
+                "division": r.division.name if r.division_id else "局领导",
+                "years": [],
+                "n": 0,
+                "rank": None,
+            },
+        )
+        if r.assessed:
+            entry["n"] += 1
+        if r.grade == "excellent":
+            entry["years"].append(r.snapshot.year)
+            if r.rank_in_division is not None:
+                entry["rank"] = min(entry["rank"] or r.rank_in_division, r.rank_in_division)
+    rows = [
+        PromotionRow(pid, e["name"], e["division"], tuple(sorted(e["years"])), e["n"], e["rank"])
+        for pid, e in found.items()
+        if len(e["years"]) >= min_excellent
+    ]
+    rows.sort(key=lambda r: (-len(r.excellent_years), r.best_rank or 10**6, r.name))
+    return rows
