@@ -7,7 +7,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from models import ItemLibraryEntry, Person, WorkLogEntry
+from models import ItemLibraryEntry, LeaderAssignment, Person, WeeklyReview, WorkLogEntry, db
+from services import approvals
+from services import calendar as workdays
 
 
 class WorkLogError(ValueError):
@@ -32,13 +34,52 @@ def derive(entry: WorkLogEntry) -> WorkLogEntry:
     return entry
 
 
+def rater_of(person: Person) -> Person | None:
+    """R-RUN-6: the head rates the staff's weeks; the leader in charge rates the head's."""
+    if person.position == "head":
+        assignment = LeaderAssignment.get_or_none(LeaderAssignment.division == person.division_id)
+        return assignment.leader if assignment else None
+    return (
+        Person.select()
+        .where(Person.division == person.division_id, Person.position == "head", Person.active, Person.id != person.id)
+        .order_by(Person.id)
+        .first()
+    )
+
+
+def week_of(person: Person, day: dt.date) -> WeeklyReview:
+    """The review of the person's week containing `day`, opened (with its rating task, due the Tuesday after)
+    the first time something is logged in that week."""
+    monday = day - dt.timedelta(days=day.weekday())
+    review = WeeklyReview.get_or_none(WeeklyReview.person == person, WeeklyReview.week_start == monday)
+    if review is None:
+        review = WeeklyReview.create(
+            person=person, week_start=monday, rater=rater_of(person), due=workdays.weekly_review_due(monday)
+        )
+        approvals.start("weekly_review", review, person)
+    return review
+
+
+def attach(entry: WorkLogEntry) -> WorkLogEntry:
+    """Check and derive the entry and file it under its week's review."""
+    derive(entry)
+    review = week_of(entry.person, entry.date)
+    if review.status != "open":
+        raise WorkLogError("该周工作已评定，不能再补记日志")
+    entry.review = review
+    return entry
+
+
 def log_work(
     person: Person, day: dt.date, item: ItemLibraryEntry, quantity: Decimal | int | str, description: str = ""
 ) -> WorkLogEntry:
     """Record one ticked item of one day (R-RUN-4); the day's log is the person's entries of that date."""
-    entry = WorkLogEntry(person=person, date=day, item=item, quantity=Decimal(str(quantity)), description=description)
-    derive(entry)
-    entry.save()
+    with db.atomic():
+        entry = WorkLogEntry(
+            person=person, date=day, item=item, quantity=Decimal(str(quantity)), description=description
+        )
+        attach(entry)
+        entry.save()
     return entry
 
 

@@ -187,7 +187,7 @@ class WorkLogEntryView(BureauModelView):
     def on_model_change(self, form: Any, model: WorkLogEntry, is_created: bool) -> None:
         super().on_model_change(form, model, is_created)
         if model.status in (None, "draft"):
-            worklog.derive(model)
+            worklog.attach(model)
 
     column_searchable_list = ("description", Person.name)
     filter_fields = ("date", "status")

@@ -99,3 +99,23 @@ def test_r_apl_1_heads_record_talks_with_their_staff_and_leaders_guidance_for_th
     login_as(outsider)
     listing = client.get("/admin/improvementrecord/").get_data(as_text=True)
     assert "工时偏少" not in listing and "月度得分偏低" not in listing
+
+
+def test_r_run_6_the_first_entry_of_a_week_opens_its_review_for_the_head_due_tuesday(desk):
+    """R-RUN-6: each week's entries wait for the rater (the head for staff) by the end of the following Tuesday;
+    a rated week takes no more entries."""
+    from services import approvals
+
+    division, staff, item = desk
+    head = make_person(division=division, position="head", name="处长乙")
+    first = log_work(staff, dt.date(2023, 10, 10), item, 1)
+    second = log_work(staff, dt.date(2023, 10, 12), item, 2)
+    assert first.review_id == second.review_id
+    review = first.review
+    assert (review.week_start, review.due, review.rater_id) == (dt.date(2023, 10, 9), dt.date(2023, 10, 17), head.id)
+    [task] = list(approvals.open_tasks_query(head))
+    assert task.bpmn_id == "head_rate" and task.due == dt.date(2023, 10, 17)
+    approvals.complete(task, head, "confirm", "属实")
+    assert {e.status for e in WorkLogEntry.select()} == {"confirmed"}
+    with pytest.raises(WorkLogError, match="该周工作已评定"):
+        log_work(staff, dt.date(2023, 10, 13), item, 1)
