@@ -20,10 +20,6 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-if [ -x scripts/fonts.sh ]; then
-  bash scripts/fonts.sh
-fi
-
 PYTHON="${PYTHON:-python3.11}"
 command -v "$PYTHON" >/dev/null 2>&1 || PYTHON=python3
 if [ ! -x .venv/bin/python ]; then
@@ -42,6 +38,10 @@ if [ ! -f "$stamp" ]; then
   .venv/bin/python -c "import flask, flask_admin, peewee, SpiffWorkflow, weasyprint"
   rm -f .venv/.installed-*
   touch "$stamp"
+fi
+# After the venv: fonts.sh builds the notices' font subsets with its fontTools.
+if [ -x scripts/fonts.sh ]; then
+  bash scripts/fonts.sh
 fi
 if [ -x scripts/vendor.sh ]; then
   bash scripts/vendor.sh

@@ -53,6 +53,28 @@ if ((${#fandol_missing[@]})); then
     fi
 fi
 
+# GB 2312 subsets of the Noto SC faces the notices use (scripts/cjk_subsets.py): the same glyphs from a 4–5 MB
+# font instead of a 20–27 MB collection, which WeasyPrint copies and subsets for every PDF. Built with fontTools
+# (a WeasyPrint dependency, so the project's .venv has it); without them the notices use the full faces.
+bureau_dir=/usr/local/share/fonts/bureau
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+fonttools_python=""
+for candidate in "${FONTTOOLS_PYTHON:-}" "$here/../.venv/bin/python" python3; do
+    if [[ -n "$candidate" ]] && "$candidate" -c "import fontTools.ttLib.reorderGlyphs" >/dev/null 2>&1; then
+        fonttools_python=$candidate
+        break
+    fi
+done
+if [[ -n "$fonttools_python" ]]; then
+    built=$("$fonttools_python" "$here/cjk_subsets.py" "$bureau_dir")
+    if [[ -n "$built" ]]; then
+        echo "$built"
+        cache_needed=1
+    fi
+else
+    echo "fonts.sh: no Python with fontTools >= 4.53 yet; GB 2312 font subsets not built (notices use the full Noto faces)"
+fi
+
 if ((cache_needed)); then
     fc-cache -f >/dev/null
 fi

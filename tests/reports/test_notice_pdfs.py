@@ -176,6 +176,18 @@ def test_pdf_with_a_character_no_font_has_is_refused():
         render_pdf(samples.target_letter(), settings)
 
 
+def test_a_character_beyond_gb2312_is_drawn_by_the_full_noto_face():
+    """The title and heading faces are GB 2312 subsets of Noto (scripts/cjk_subsets.py, for speed); a rarer
+    character, as in some names, falls back to the full face of the same design: no box, no refusal."""
+    settings = dataclasses.replace(samples.SETTINGS, issuer_mark="滨江市堃山规划局")
+    pdf = render_pdf(samples.target_letter(), settings)
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        page = document.pages[0]
+        assert "滨江市堃山规划局" in flat_text(page)
+        rare = [c for c in issuer_chars(page) if c["text"] == "堃"]
+        assert rare and "Noto-Serif-CJK-SC" in rare[0]["fontname"]
+
+
 def test_colophon_is_on_the_last_page_only_ending_on_the_text_block_bottom(rendered):
     """R-RPT-1: 版记 (抄送, 印发机关, 印发日期) between full-width rules at the foot of the last page."""
     notice = rendered.notice
