@@ -2,7 +2,8 @@
 transaction), and the task-list page with 100,000 finished and 5,000 open cases in the database.
 
 Goals: a completed task under 15 ms p95; the task list under 100 ms, independent of how many finished cases
-exist. Prints figures, asserts nothing. Run from the repository root:
+exist. Starting and completing are audited, as in the portal; the bulk rows are not. Prints figures and the
+statements one completion runs, asserts nothing. Run from the repository root:
 
     python -m bench.bench_workflows                       # SQLite in a temporary file
     python -m bench.bench_workflows --db postgresql://postgres@127.0.0.1:5432/postgres
@@ -12,6 +13,7 @@ exist. Prints figures, asserts nothing. Run from the repository root:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import statistics
 import tempfile
@@ -30,6 +32,7 @@ from models import (
     PlanItem,
     WorkflowCase,
     WorkflowTask,
+    acting_as,
     audit_suspended,
     db,
     init_db,
@@ -190,7 +193,10 @@ def _page_times(url: str, people: dict, rounds: int) -> dict[str, list[float]]:
     return results
 
 
-def run(url: str, rounds: int, finished: int, open_: int) -> None:
+def run(url: str, rounds: int, finished: int, open_: int, unaudited: bool = False) -> None:
+    def audited():
+        return audit_suspended() if unaudited else contextlib.nullcontext()
+
     database = init_db(url)
     db.connect(reuse_if_open=True)
     upgrade(database)
@@ -200,22 +206,34 @@ def run(url: str, rounds: int, finished: int, open_: int) -> None:
         approvals.install_bundled_diagrams()
         plans = _plans(people, rounds, 2000)
 
-        heads = {head.division_id: head for head in people["heads"]}
-        starts = []
-        for plan in plans:
-            head = heads[plan.division_id]
+    heads = {head.division_id: head for head in people["heads"]}
+    starts = []
+    for plan in plans:
+        head = heads[plan.division_id]
+        with acting_as(head.id, head.name), audited():
             t = time.perf_counter()
             approvals.start("monthly_plan", plan, head, "请审核")
             starts.append(time.perf_counter() - t)
-        _figures("start a case (engine + case, tasks, history, record)", starts)
+    _figures("start a case (engine + case, tasks, history, record)", starts)
 
-        completes = []
-        for task in list(WorkflowTask.select().where(WorkflowTask.status == "open", WorkflowTask.lane == "office")):
+    completes, statements = [], []
+    office = people["office"]
+
+    def count(event) -> None:
+        statements.append(event.sql)
+
+    database.query_hooks.append(count)
+    for task in list(WorkflowTask.select().where(WorkflowTask.status == "open", WorkflowTask.lane == "office")):
+        with acting_as(office.id, office.name), audited():
             t = time.perf_counter()
-            approvals.complete(task, people["office"], "approve", "同意")
+            approvals.complete(task, office, "approve", "同意")
             completes.append(time.perf_counter() - t)
-        _figures("complete one task (restore, run, persist, domain change)", completes)
+    database.query_hooks.remove(count)
+    _figures("complete one task (restore, run, persist, domain change)", completes)
+    audit = "not audited" if unaudited else "audited"
+    print(f"  statements per completion ({audit}; BEGIN/COMMIT not counted): {len(statements) / len(completes):.1f}")
 
+    with audit_suspended():
         print(
             f"  task list with {WorkflowTask.select().where(WorkflowTask.status == 'open').count()} open tasks, "
             f"0 finished cases:"
@@ -244,11 +262,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=200, help="cases started and tasks completed")
     parser.add_argument("--finished", type=int, default=100_000)
     parser.add_argument("--open", type=int, default=5_000)
+    parser.add_argument("--unaudited", action="store_true", help="start and complete without the audit trail")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
         print(f"SQLite ({Path(tmp) / 'bench.sqlite'})")
-        run(f"sqlite:///{Path(tmp) / 'bench.sqlite'}", args.rounds, args.finished, args.open)
+        run(f"sqlite:///{Path(tmp) / 'bench.sqlite'}", args.rounds, args.finished, args.open, args.unaudited)
 
     if args.db:
         import psycopg2
@@ -261,7 +280,7 @@ def main() -> None:
         try:
             url = urlunsplit(urlsplit(args.db)._replace(path=f"/{name}"))
             print(f"PostgreSQL ({name})")
-            run(url, args.rounds, args.finished, args.open)
+            run(url, args.rounds, args.finished, args.open, args.unaudited)
         finally:
             with admin.cursor() as cur:
                 cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -3,6 +3,8 @@
 `db` is a DatabaseProxy bound by `init_db()` from a URL: SQLite by default (WAL, foreign keys on),
 PostgreSQL through `DATABASE_URL`. Every save and delete of a model instance writes an `AuditLog` row
 with who, when, and the field values before and after, so admin screens and services are audited alike.
+Hot paths that write several rows in one transaction (completing an approval step) wrap them in
+`audit_batch()`: the same audit rows, written in one statement at the end, without a savepoint per save.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ db = pw.DatabaseProxy()
 
 _actor: contextvars.ContextVar[tuple[int | None, str] | None] = contextvars.ContextVar("actor", default=None)
 _audit_off: contextvars.ContextVar[bool] = contextvars.ContextVar("audit_off", default=False)
+_batch: contextvars.ContextVar[AuditBatch | None] = contextvars.ContextVar("audit_batch", default=None)
 
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
@@ -71,6 +74,55 @@ def audit_suspended() -> Iterator[None]:
         _audit_off.reset(token)
 
 
+class AuditBatch:
+    """Audit rows queued by the saves of one `audit_batch()` block, and the old rows the caller has just read."""
+
+    def __init__(self) -> None:
+        self.rows: list[dict[str, Any]] = []
+        self._old: dict[int, tuple[BaseModel, BaseModel]] = {}
+
+    def loaded(self, *instances: BaseModel) -> None:
+        """Register rows read with every column in this transaction, locked against other writers (SELECT …
+        FOR UPDATE on PostgreSQL; on SQLite a transaction reads one snapshot and a write after another
+        connection's commit fails) and changed since only through these instances: a copy of their values now
+        is what re-reading the old row before the save would return, so the save needs no second read."""
+        for instance in instances:
+            old = type(instance)()
+            old.__data__ = dict(instance.__data__)
+            old._dirty.clear()
+            self._old[id(instance)] = (instance, old)
+
+    def old_row(self, instance: BaseModel) -> BaseModel | None:
+        """The registered old row of this instance, once: after the save it is no longer the stored row."""
+        known = self._old.pop(id(instance), None)
+        return known[1] if known is not None and known[0] is instance else None
+
+    def queue(self, action: str, instance: pw.Model, before: dict | None, after: dict | None) -> None:
+        self.rows.append(AuditLog.row(action, instance, before, after))
+
+    def flush(self) -> None:
+        if self.rows:
+            AuditLog.insert_many(self.rows).execute()
+            self.rows.clear()
+
+
+@contextlib.contextmanager
+def audit_batch() -> Iterator[AuditBatch]:
+    """Inside an open transaction: audited saves and deletes skip their own savepoint and queue their audit rows,
+    which are written in one INSERT when the block ends (and dropped with the transaction if it raises). The
+    trail is the same as without the batch. Any error inside must end the transaction, which is the caller's
+    `db.atomic()` block, so a half-done save never commits."""
+    if not db.in_transaction():
+        raise RuntimeError("audit_batch() needs an open transaction")
+    batch = AuditBatch()
+    token = _batch.set(batch)
+    try:
+        yield batch
+        batch.flush()
+    finally:
+        _batch.reset(token)
+
+
 def _jsonable(value: Any) -> Any:
     if isinstance(value, decimal.Decimal):
         return str(value)
@@ -103,6 +155,23 @@ def _masked(values: dict[str, Any], instance: BaseModel) -> dict[str, Any]:
     return {k: (MASK if k in excluded and v is not None else v) for k, v in values.items()}
 
 
+_UNCHECKED = object()
+
+
+def _refuse_closed(period: tuple[int, int | None] | None) -> None:
+    """Raise PeriodLocked when `period` (a record's (year, month), or year only) has been closed (R-AUD-1)."""
+    if period is None:
+        return
+    from models.org import ClosedPeriod  # models within one package; avoids a cycle at import
+
+    year, month = period
+    query = ClosedPeriod.select().where(ClosedPeriod.year == year)
+    query = query.where((ClosedPeriod.month.is_null()) | (ClosedPeriod.month == month))
+    if query.exists():
+        label = f"{year}年{month}月" if month else f"{year}年度"
+        raise PeriodLocked(f"{label}已结账锁定，不能再修改")
+
+
 class BaseModel(pw.Model):
     """Base of every model: audited saves and deletes, and the period lock."""
 
@@ -115,28 +184,28 @@ class BaseModel(pw.Model):
         return None
 
     def _check_lock(self) -> None:
-        period = self.locked_period()
-        if period is None:
-            return
-        from models.org import ClosedPeriod  # models within one package; avoids a cycle at import
-
-        year, month = period
-        query = ClosedPeriod.select().where(ClosedPeriod.year == year)
-        query = query.where((ClosedPeriod.month.is_null()) | (ClosedPeriod.month == month))
-        if query.exists():
-            label = f"{year}年{month}月" if month else f"{year}年度"
-            raise PeriodLocked(f"{label}已结账锁定，不能再修改")
+        _refuse_closed(self.locked_period())
 
     def save(self, *args: Any, **kwargs: Any) -> int:
         audit = not _audit_off.get() and not isinstance(self, AuditLog)
+        batch = _batch.get()
         creating = self._pk is None or kwargs.get("force_insert", False)
+        old = batch.old_row(self) if batch is not None and not creating else None
         before = None
+        checked: Any = _UNCHECKED
         if audit and not creating:
-            old = type(self).get_or_none(type(self)._meta.primary_key == self._pk)
-            before = _field_values(old) if old is not None else None
+            if old is None:
+                old = type(self).get_or_none(type(self)._meta.primary_key == self._pk)
             if old is not None:
-                old._check_lock()
-        self._check_lock()
+                checked = old.locked_period()
+                _refuse_closed(checked)
+        period = self.locked_period()
+        if period != checked:  # a record staying in its period is checked once
+            _refuse_closed(period)
+        if old is not None:
+            before = _field_values(old)
+        if batch is not None:
+            return self._save_in_batch(batch, audit, before, *args, **kwargs)
         with self._meta.database.atomic():
             result = super().save(*args, **kwargs)
             if audit:
@@ -151,8 +220,33 @@ class BaseModel(pw.Model):
                 AuditLog.record("create" if before is None else "update", self, before, _masked(after, self))
         return result
 
+    def _save_in_batch(self, batch: AuditBatch, audit: bool, before: dict | None, *args: Any, **kwargs: Any) -> int:
+        """`save()` inside `audit_batch()`: the caller's transaction stands in for the savepoint and the audit row
+        is queued. A row whose old values are known and equal the new ones is not written again (nor audited, as
+        ever)."""
+        if before is None:
+            result = super().save(*args, **kwargs)
+            if audit:
+                batch.queue("create", self, None, _masked(_field_values(self), self))
+            return result
+        after = _field_values(self)
+        changed = {k for k in after if after[k] != before.get(k)}
+        if not changed:
+            self._dirty.clear()
+            return 1
+        result = super().save(*args, **kwargs)
+        if audit:
+            before = {k: before.get(k) for k in changed}
+            batch.queue("update", self, _masked(before, self), _masked({k: after[k] for k in changed}, self))
+        return result
+
     def delete_instance(self, *args: Any, **kwargs: Any) -> int:
         self._check_lock()
+        batch = _batch.get()
+        if batch is not None:
+            if not _audit_off.get():
+                batch.queue("delete", self, _masked(_field_values(self), self), None)
+            return super().delete_instance(*args, **kwargs)
         with self._meta.database.atomic():
             if not _audit_off.get():
                 AuditLog.record("delete", self, _masked(_field_values(self), self), None)
@@ -205,13 +299,19 @@ class AuditLog(pw.Model):
 
     @classmethod
     def record(cls, action: str, instance: pw.Model, before: dict | None, after: dict | None) -> AuditLog:
+        return cls.create(**cls.row(action, instance, before, after))
+
+    @staticmethod
+    def row(action: str, instance: pw.Model, before: dict | None, after: dict | None) -> dict[str, Any]:
+        """The values of one audit row, stamped now with the current actor."""
         actor_id, actor_name = current_actor()
-        return cls.create(
-            actor_id=actor_id,
-            actor_name=actor_name,
-            action=action,
-            model=type(instance).__name__,
-            record_id=str(instance._pk),
-            before=before,
-            after=after,
-        )
+        return {
+            "at": dt.datetime.now(),
+            "actor_id": actor_id,
+            "actor_name": actor_name,
+            "action": action,
+            "model": type(instance).__name__,
+            "record_id": str(instance._pk),
+            "before": before,
+            "after": after,
+        }

@@ -67,7 +67,9 @@ class WorkflowTask(BaseModel):
     due = pw.DateField(null=True)
     created_at = pw.DateTimeField(default=dt.datetime.now)
     status = pw.CharField(max_length=10, default="open")
-    completed_by = pw.ForeignKeyField(Person, null=True, backref="completed_tasks", on_delete="RESTRICT")
+    completed_by = pw.ForeignKeyField(
+        Person, null=True, backref="completed_tasks", on_delete="RESTRICT", index=False
+    )  # indexed with completed_at below
     completed_at = pw.DateTimeField(null=True)
     decision = pw.CharField(max_length=20, null=True)
     comment = pw.TextField(default="")
@@ -79,6 +81,7 @@ class WorkflowTask(BaseModel):
             (("status", "assignee"), False),
             (("status", "due"), False),
             (("case", "task_id"), True),
+            (("completed_by", "completed_at"), False),  # 已办, newest first
         )
 
 

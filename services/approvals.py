@@ -40,6 +40,7 @@ from models import (
     WorkLogEntry,
     db,
 )
+from models.base import audit_batch
 from services import calendar as workdays
 from services import clock
 from workflows.engine import DiagramSpec, Instance, bundled_diagrams, load_spec
@@ -345,6 +346,14 @@ def _leader_of(division_id: int | None) -> Person | None:
     return assignment.leader if assignment else None
 
 
+def _leader_id_of(division_id: int | None) -> int | None:
+    if division_id is None:
+        return None
+    row = LeaderAssignment.select(LeaderAssignment.leader).where(LeaderAssignment.division == division_id).tuples()
+    found = row.first()
+    return found[0] if found else None
+
+
 def _superior_of(person: Person) -> Person | None:
     if person.position == "head":
         return _leader_of(person.division_id)
@@ -369,6 +378,19 @@ def resolve_assignee(lane: str, case: WorkflowCase) -> Person | None:
     if lane == "director":
         return Person.select().where(Person.position == "director", Person.active).order_by(Person.id).first()
     return None
+
+
+def _assignee_id(lane: str, case: WorkflowCase) -> int | None:
+    """The id of `resolve_assignee(lane, case)`, without loading people the case already names."""
+    relation = LANES[lane].relation if lane in LANES else "bureau"
+    if lane in GROUP_LANES:
+        return None
+    if relation == "case_division_leader":
+        return _leader_id_of(case.division_id)
+    if relation in {"case_person", "appellant"}:
+        return case.person_id
+    person = resolve_assignee(lane, case)
+    return person.id if person is not None else None
 
 
 def may_act(person: Person, task: WorkflowTask) -> bool:
@@ -400,17 +422,25 @@ def may_view_case(person: Person, case: WorkflowCase) -> bool:
 # --- the engine, persisted ------------------------------------------------------------------------------------
 
 
-def _due_for(view: Any, case: WorkflowCase, today: dt.date) -> dt.date:
+def _due_for(view: Any, default: Callable[[], dt.date]) -> dt.date:
     due = view.due
     if isinstance(due, dt.datetime):
         due = due.date()
     if isinstance(due, dt.date):
         return due
-    return workdays.add_workdays(today, DEFAULT_DUE_WORKDAYS)
+    return default()
 
 
-def _sync_tasks(case: WorkflowCase, inst: Instance, event: dict | None, actor: Person | None) -> None:
-    """Keep the open-task table in step with the engine: close the completed task, open the new ready ones."""
+def _sync_tasks(
+    case: WorkflowCase, inst: Instance, event: dict | None, actor: Person | None, was_ready: frozenset[str]
+) -> None:
+    """Keep the open-task table in step with the engine: close the completed task, cancel open tasks the engine
+    no longer waits for, open the new ready ones.
+
+    The table has a row for every task that was ever ready, and its open rows are the tasks ready in the stored
+    state: `was_ready`, the ready tasks of the restored instance (none for a new case). SpiffWorkflow never
+    makes a task ready twice (a loop back creates new tasks), so the rows to add are the ready tasks that were
+    not ready before, and open rows go stale only when a task that was ready no longer is."""
     now = clock.now()
     if event is not None:
         WorkflowTask.update(
@@ -421,16 +451,21 @@ def _sync_tasks(case: WorkflowCase, inst: Instance, event: dict | None, actor: P
             comment=event.get("comment", ""),
         ).where(WorkflowTask.case == case, WorkflowTask.task_id == event["task_id"]).execute()
     ready = {view.id: view for view in inst.ready_tasks()}
-    existing = {t.task_id for t in WorkflowTask.select(WorkflowTask.task_id).where(WorkflowTask.case == case)}
-    stale = WorkflowTask.update(status="cancelled").where(
-        WorkflowTask.case == case, WorkflowTask.status == "open", WorkflowTask.task_id.not_in(list(ready) or [""])
-    )
-    stale.execute()
-    today = clock.today()
+    if was_ready - ready.keys() - {event["task_id"] if event else None}:
+        stale = WorkflowTask.update(status="cancelled").where(
+            WorkflowTask.case == case, WorkflowTask.status == "open", WorkflowTask.task_id.not_in(list(ready) or [""])
+        )
+        stale.execute()
+    default_due: list[dt.date] = []
+
+    def three_workdays() -> dt.date:
+        if not default_due:
+            default_due.append(workdays.add_workdays(clock.today(), DEFAULT_DUE_WORKDAYS))
+        return default_due[0]
+
     for task_id, view in ready.items():
-        if task_id in existing:
+        if task_id in was_ready:
             continue
-        assignee = resolve_assignee(view.lane, case)
         WorkflowTask.create(
             case=case,
             task_id=task_id,
@@ -438,8 +473,8 @@ def _sync_tasks(case: WorkflowCase, inst: Instance, event: dict | None, actor: P
             name=view.name,
             lane=view.lane,
             division=case.division_id,
-            assignee=assignee,
-            due=_due_for(view, case, today),
+            assignee=_assignee_id(view.lane, case),
+            due=_due_for(view, three_workdays),
             created_at=now,
         )
     case.state = inst.dumps()
@@ -478,7 +513,7 @@ def start(chain_key: str, record: Any, actor: Person, comment: str = "") -> Work
     chain = CHAINS[chain_key]
     if not isinstance(record, chain.model):
         raise ApprovalError(f"{chain.label}只能提交{chain.model.__name__}")
-    with db.atomic():
+    with db.atomic(), audit_batch():
         if open_case_for(record) is not None:
             raise ApprovalError("该事项已在审批中")
         chain.check(record)
@@ -504,7 +539,7 @@ def start(chain_key: str, record: Any, actor: Person, comment: str = "") -> Work
         event = None
         if len(first) == 1 and not first[0].choices:  # the submission step itself is the submitter's
             event = inst.complete(first[0].id, actor.name, None, comment)
-        _sync_tasks(case, inst, event, actor)
+        _sync_tasks(case, inst, event, actor, frozenset())
         chain.on_change(record, inst, None, actor)
     return case
 
@@ -514,27 +549,50 @@ def subject_of(case: WorkflowCase) -> Any:
     return chain.model.get_by_id(case.subject_id)
 
 
+def _task_for_update(task_id: int) -> WorkflowTask:
+    """The task with its case and the case's diagram, in one query. On PostgreSQL the case and then the task are
+    locked: a second step of the same case waits for this one instead of overwriting its state."""
+    query = (
+        WorkflowTask.select(WorkflowTask, WorkflowCase, WorkflowDiagram)
+        .join(WorkflowCase)
+        .join(WorkflowDiagram)
+        .where(WorkflowTask.id == task_id)
+    )
+    if isinstance(db.obj, pw.PostgresqlDatabase):
+        query = query.for_update(of=(WorkflowCase, WorkflowTask))
+    return query.get()
+
+
+def _subject_for_update(case: WorkflowCase) -> Any:
+    model = CHAINS[case.chain].model
+    if isinstance(db.obj, pw.PostgresqlDatabase):
+        return model.select().where(model.id == case.subject_id).for_update().get()
+    return model.get_by_id(case.subject_id)
+
+
 def complete(task: WorkflowTask, actor: Person, decision: str | None, comment: str = "", data: dict | None = None):
-    """Complete a waiting step for `actor` (403 unless the lane means them), in one transaction with its effect."""
-    with db.atomic():
-        task = (
-            WorkflowTask.select().where(WorkflowTask.id == task.id).for_update().get()
-            if isinstance(db.obj, pw.PostgresqlDatabase)
-            else WorkflowTask.get_by_id(task.id)
-        )
+    """Complete a waiting step for `actor` (403 unless the lane means them), in one transaction with its effect.
+
+    About ten statements: the task, its case and diagram in one locked read; the history event; the task
+    table; the case; the record; the audit rows of all of them in one insert at the end."""
+    with db.atomic(), audit_batch() as batch:
+        task = _task_for_update(task.id)
         if not may_act(actor, task):
             raise NotAllowed("您无权办理此任务")
         if decision == "return" and not comment.strip():
             raise ApprovalError("退回时请填写意见")
         case = task.case
         inst = Instance.restore(spec_of(case.diagram), case.state)
+        was_ready = frozenset(view.id for view in inst.ready_tasks())
         try:
             event = inst.complete(task.task_id, actor.name, decision, comment, data)
         except WorkflowError as exc:
             raise ApprovalError(str(exc)) from exc
+        subject = _subject_for_update(case)
+        batch.loaded(case, subject)
         _event_row(case, actor, task.name, event.get("decision") or "submit", comment)
-        _sync_tasks(case, inst, event, actor)
-        CHAINS[case.chain].on_change(subject_of(case), inst, event, actor)
+        _sync_tasks(case, inst, event, actor, was_ready)
+        CHAINS[case.chain].on_change(subject, inst, event, actor)
     return case
 
 

@@ -8,10 +8,22 @@ from pathlib import Path
 
 import pytest
 
-from models import Appeal, MonthlyPlan, WeeklyReview, WorkflowCase, WorkflowDiagram, WorkflowEvent, WorkflowTask
+from models import (
+    Appeal,
+    AuditLog,
+    MonthlyPlan,
+    WeeklyReview,
+    WorkflowCase,
+    WorkflowDiagram,
+    WorkflowEvent,
+    WorkflowTask,
+    acting_as,
+)
+from models.base import MASK
 from services import approvals
 from services.approvals import ApprovalError, NotAllowed
 from tests.factories import make_division, make_leader_of, make_library_entry, make_log_entry, make_person, make_plan
+from tests.querycount import assert_query_count  # noqa: F401 - a fixture
 from workflows.errors import DiagramError
 
 V2 = Path(__file__).resolve().parents[1] / "workflows" / "data" / "monthly_plan_v2.bpmn"
@@ -60,6 +72,56 @@ def test_monthly_plan_climbs_office_leader_director_and_comes_into_force(org):
         ("分管领导丙", "approve"),
         ("局长", "approve"),
     ]
+
+
+def test_completing_a_step_runs_ten_statements(org, assert_query_count):  # noqa: F811 - the fixture
+    """Issue 5 speed: one locked read of task, case and diagram; the record; the event; the task table (done
+    row, next step's assignee, calendar, new row); the case; the period lock; the audit rows in one insert."""
+    division, p = org
+    approvals.start("monthly_plan", make_plan(division, weights=(70, 30)), p["head"], "请审核")
+    task = _only_task(p["office"])
+    with assert_query_count(10):
+        approvals.complete(task, p["office"], "approve", "同意")
+    assert _only_task(p["leader"]).status == "open"
+
+
+def test_completing_a_step_is_audited_like_single_saves(org):
+    """R-AUD-1: the history event, the next step's task, the case and the record each leave their row, with the
+    case state masked and an unchanged record left out, as any save would."""
+    division, p = org
+    plan = make_plan(division, weights=(70, 30))
+    approvals.start("monthly_plan", plan, p["head"], "请审核")
+    trail = []
+    for role in ("office", "leader", "director"):
+        last = AuditLog.select().order_by(AuditLog.id.desc()).first().id
+        with acting_as(p[role].id, p[role].name):
+            approvals.complete(_only_task(p[role]), p[role], "approve", "同意")
+        rows = list(AuditLog.select().where(AuditLog.id > last).order_by(AuditLog.id))
+        assert {r.actor_name for r in rows} == {p[role].name}
+        trail.append(rows)
+    assert [(r.action, r.model) for r in trail[0]] == [
+        ("create", "WorkflowEvent"),
+        ("create", "WorkflowTask"),
+        ("update", "WorkflowCase"),
+    ]
+    event, task, case = trail[0]
+    assert event.after["step"] == "局绩效办复核" and event.after["comment"] == "同意"
+    assert task.after["lane"] == "leader" and task.after["assignee"] == p["leader"].id
+    assert case.before["state"] == case.after["state"] == MASK
+    assert {"state", "updated_at"} <= set(case.after) <= {"state", "updated_at", "finished", "outcome"}
+    assert [(r.action, r.model) for r in trail[2]] == [
+        ("create", "WorkflowEvent"),
+        ("update", "WorkflowCase"),
+        ("update", "MonthlyPlan"),
+    ]
+    finished, record = trail[2][1:]
+    assert (finished.before["finished"], finished.after["finished"], finished.after["outcome"]) == (
+        False,
+        True,
+        "approved",
+    )
+    assert record.before["status"] == "in_review" and record.after["status"] == "approved"
+    assert record.record_id == str(plan.id) and set(record.after) == {"status", "approved_at"}
 
 
 def test_a_plan_whose_weights_do_not_sum_to_100_is_not_submitted(org):

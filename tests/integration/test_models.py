@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from decimal import Decimal
 
@@ -9,7 +10,8 @@ import peewee as pw
 import pytest
 
 import models
-from models import AuditLog, ClosedPeriod, PeriodLocked, acting_as, db, init_db
+from models import AuditLog, ClosedPeriod, Division, MonthlyPlan, PeriodLocked, acting_as, db, init_db
+from models.base import audit_batch
 from models.migrate import all_migrations, pending, upgrade
 from tests.factories import make_division, make_library_entry, make_log_entry, make_person, make_plan
 
@@ -33,6 +35,72 @@ def test_saving_without_changes_writes_no_audit_row(database):
     before = AuditLog.select().count()
     division.save()
     assert AuditLog.select().count() == before
+
+
+def _edits(division: Division, plan: MonthlyPlan, code: str, batched: bool) -> list[tuple]:
+    """Read two rows, change one, save the other unchanged then changed, create and delete a row; the trail."""
+    last = AuditLog.select().count() and AuditLog.select().order_by(AuditLog.id.desc()).first().id
+    with acting_as(None, "编辑"), db.atomic(), audit_batch() if batched else contextlib.nullcontext() as batch:
+        division, plan = Division.get_by_id(division.id), MonthlyPlan.get_by_id(plan.id)
+        if batch is not None:
+            batch.loaded(division, plan)
+        division.sort_order += 10
+        division.save()
+        plan.save()
+        plan.status = "in_review"
+        plan.save()
+        plan.status = "approved"
+        plan.save()
+        extra = Division.create(code=code, name="临时处室", category="business")
+        extra.delete_instance()
+    ids = {("Division", division.id): "division", ("MonthlyPlan", plan.id): "plan", ("Division", extra.id): "extra"}
+    return [
+        (r.action, r.model, ids[r.model, int(r.record_id)], r.actor_name, _anon(r.before), _anon(r.after))
+        for r in AuditLog.select().where(AuditLog.id > last).order_by(AuditLog.id)
+    ]
+
+
+def _anon(values: dict | None) -> dict | None:
+    """Audit values without the ids and codes that differ between two otherwise equal runs."""
+    return values and {k: v for k, v in values.items() if k not in {"id", "code"}}
+
+
+def test_a_batch_of_saves_leaves_the_same_trail_as_single_saves(database):
+    """The approval hot path queues its audit rows and writes them in one statement (audit_batch); rows it read
+    under lock are not read again. The trail is the same row for row."""
+    single = _edits(make_division(sort_order=1), make_plan(make_division(), 2023, 10), "X1", batched=False)
+    batched = _edits(make_division(sort_order=1), make_plan(make_division(), 2023, 10), "X2", batched=True)
+    assert [row[:3] for row in single] == [
+        ("update", "Division", "division"),
+        ("update", "MonthlyPlan", "plan"),
+        ("update", "MonthlyPlan", "plan"),
+        ("create", "Division", "extra"),
+        ("delete", "Division", "extra"),
+    ]
+    assert batched == single
+
+
+def test_a_failed_batch_leaves_no_change_and_no_audit_row(database):
+    division = make_division(name="甲处")
+    rows = AuditLog.select().count()
+    with pytest.raises(RuntimeError, match="中途失败"), db.atomic(), audit_batch() as batch:
+        fresh = Division.get_by_id(division.id)
+        batch.loaded(fresh)
+        fresh.name = "乙处"
+        fresh.save()
+        raise RuntimeError("中途失败")
+    assert Division.get_by_id(division.id).name == "甲处"
+    assert AuditLog.select().count() == rows
+
+
+def test_a_batch_still_refuses_a_closed_period_even_for_an_unchanged_row(database):
+    """R-AUD-1: the period lock is checked before a save is skipped for having nothing to write."""
+    plan = make_plan(make_division(), 2023, 10)
+    ClosedPeriod.create(year=2023, month=10)
+    with pytest.raises(PeriodLocked), db.atomic(), audit_batch() as batch:
+        fresh = MonthlyPlan.get_by_id(plan.id)
+        batch.loaded(fresh)
+        fresh.save()
 
 
 def test_password_hash_never_enters_the_audit_log(database):

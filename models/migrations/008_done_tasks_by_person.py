@@ -1,0 +1,28 @@
+"""Peewee migrations -- 008_done_tasks_by_person.py.
+
+Written by hand (peewee-migrate's automatic diff re-creates unchanged indexes in pairs).
+"""
+
+from contextlib import suppress
+
+from decimal import ROUND_HALF_UP, Decimal  # noqa: F401
+
+import peewee as pw
+from peewee_migrate import Migrator
+
+with suppress(ImportError):
+    import playhouse.postgres_ext as pw_pext
+
+def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
+    """已办: a person's completed tasks, newest first, read from the index. It also serves the foreign key, so
+    the single-column index on completed_by_id goes."""
+    migrator.sql(
+        "CREATE INDEX IF NOT EXISTS workflowtask_completed_by_id_completed_at "
+        "ON workflow_task (completed_by_id, completed_at)"
+    )
+    migrator.sql("DROP INDEX IF EXISTS workflowtask_completed_by_id")
+
+
+def rollback(migrator: Migrator, database: pw.Database, *, fake=False):
+    migrator.sql("CREATE INDEX IF NOT EXISTS workflowtask_completed_by_id ON workflow_task (completed_by_id)")
+    migrator.sql("DROP INDEX IF EXISTS workflowtask_completed_by_id_completed_at")
