@@ -43,7 +43,6 @@ from models import (
     WorkLogEntry,
     db,
 )
-from models.base import JSONField
 
 COUNTED_LOG_STATUSES = ("confirmed", "adjusted")
 BATCH = 1000
@@ -242,9 +241,31 @@ def compute(data: dict[str, Any]) -> dict[str, Any]:
     return scoring.result_to_dict(scoring.compute(parsed))
 
 
-def _dec(value: Any) -> str | None:
-    """Result numbers are exact strings with 2 decimals already; the database stores them as they are."""
-    return value
+MONTH_FIGURES = (
+    "legal_hours",
+    "qualifying_hours",
+    "performance_hours",
+    "competitive_hours",
+    "personal_score",
+    "composite",
+    "org_bonus",
+    "qualifying_bonus",
+    "competitive_bonus",
+)
+"""The monthly figures of a person (RULES §4, §6): keys of the result JSON and columns of PersonMonthResult."""
+ANNUAL_FIGURES = ("performance_hours", "qualifying_hours", "time_score", "personal", "composite")
+DIVISION_FIGURES = (
+    "monthly_avg",
+    "mass_evaluation",
+    "bonus",
+    "deduction",
+    "annual",
+    "per_capita_hours",
+    "rank",
+    "tier",
+    "vetoed",
+)
+"""A division's annual result (RULES §3): keys of the result JSON and columns of DivisionYearResult."""
 
 
 def recompute(year: int, *, actor: Person | None = None, reason: str = "") -> ScoreSnapshot:
@@ -280,104 +301,69 @@ def store(
             warnings=result.get("warnings", []),
             current=True,
         )
+        # Rows are tuples in the order of their column list: a year holds ~20 rows per person, and building a dict
+        # per row only to take it apart again cost more than the insert itself. Result numbers are exact strings
+        # with 2 decimals already; the database stores them as they are.
+        sid = snapshot.id
         month_rows, year_rows = [], []
         for d in result["divisions"]:
             did = divisions[d["id"]]
             for ym, score in d["monthly"].items():
-                month_rows.append(
-                    {
-                        "snapshot": snapshot.id,
-                        "division": did,
-                        "month": int(ym[5:7]),
-                        "score": score,
-                        "deductions": deductions.get((d["id"], ym), []),
-                    }
-                )
-            year_rows.append(
-                {
-                    "snapshot": snapshot.id,
-                    "division": did,
-                    "monthly_avg": d["monthly_avg"],
-                    "mass_evaluation": d["mass_evaluation"],
-                    "bonus": d["bonus"],
-                    "deduction": d["deduction"],
-                    "annual": d["annual"],
-                    "per_capita_hours": d["per_capita_hours"],
-                    "rank": d["rank"],
-                    "tier": d["tier"],
-                    "vetoed": d["vetoed"],
-                }
-            )
-        _insert(DivisionMonthScore, month_rows)
-        _insert(DivisionYearResult, year_rows)
+                deducted = DivisionMonthScore.deductions.db_value(deductions.get((d["id"], ym), []))
+                month_rows.append((sid, did, int(ym[5:7]), score, deducted))
+            year_rows.append((sid, did, *(d[k] for k in DIVISION_FIGURES)))
+        _insert(DivisionMonthScore, ("snapshot", "division", "month", "score", "deductions"), month_rows)
+        _insert(DivisionYearResult, ("snapshot", "division", *DIVISION_FIGURES), year_rows)
+        person_year = (
+            "snapshot",
+            "person",
+            "division",
+            "assessed",
+            "not_assessed_reason",
+            *ANNUAL_FIGURES,
+            "rank_in_division",
+            "grade",
+            "division_coefficient",
+            "personal_coefficient",
+            "annual_bonus",
+        )
         pm_rows, py_rows = [], []
         for p in result["people"]:
             pid, division_id = people[p["id"]]
             for ym, m in (p.get("monthly") or {}).items():
-                pm_rows.append(
-                    {
-                        "snapshot": snapshot.id,
-                        "person": pid,
-                        "month": int(ym[5:7]),
-                        **{
-                            k: _dec(m.get(k))
-                            for k in (
-                                "legal_hours",
-                                "qualifying_hours",
-                                "performance_hours",
-                                "competitive_hours",
-                                "personal_score",
-                                "composite",
-                                "org_bonus",
-                                "qualifying_bonus",
-                                "competitive_bonus",
-                            )
-                        },
-                    }
-                )
+                pm_rows.append((sid, pid, int(ym[5:7]), *(m.get(k) for k in MONTH_FIGURES)))
             annual = p.get("annual") or {}
             bonus = p.get("annual_bonus") or {}
             py_rows.append(
-                {
-                    "snapshot": snapshot.id,
-                    "person": pid,
-                    "division": division_id,
-                    "assessed": p.get("assessed"),
-                    "not_assessed_reason": p.get("not_assessed_reason"),
-                    "performance_hours": _dec(annual.get("performance_hours")),
-                    "qualifying_hours": _dec(annual.get("qualifying_hours")),
-                    "time_score": _dec(annual.get("time_score")),
-                    "personal": _dec(annual.get("personal")),
-                    "composite": _dec(annual.get("composite")),
-                    "rank_in_division": p.get("rank_in_division"),
-                    "grade": p.get("grade"),
-                    "division_coefficient": _dec(bonus.get("division_coefficient")),
-                    "personal_coefficient": _dec(bonus.get("personal_coefficient")),
-                    "annual_bonus": _dec(bonus.get("amount")),
-                }
+                (
+                    sid,
+                    pid,
+                    division_id,
+                    p.get("assessed"),
+                    p.get("not_assessed_reason"),
+                    *(annual.get(k) for k in ANNUAL_FIGURES),
+                    p.get("rank_in_division"),
+                    p.get("grade"),
+                    bonus.get("division_coefficient"),
+                    bonus.get("personal_coefficient"),
+                    bonus.get("amount"),
+                )
             )
-        _insert(PersonMonthResult, pm_rows)
-        _insert(PersonYearResult, py_rows)
+        _insert(PersonMonthResult, ("snapshot", "person", "month", *MONTH_FIGURES), pm_rows)
+        _insert(PersonYearResult, person_year, py_rows)
     return snapshot
 
 
-def _insert(model: type[pw.Model], rows: list[dict]) -> None:
-    """Bulk insert straight through the driver: the values are already the exact strings of the result."""
+def _insert(model: type[pw.Model], names: tuple[str, ...], rows: list[tuple]) -> None:
+    """Bulk insert straight through the driver: `rows` hold the database values of the fields `names`."""
     if not rows:
         return
-    names = list(rows[0])
-    fields = [model._meta.fields[name] for name in names]
-    columns = ", ".join(f'"{f.column_name}"' for f in fields)
-    marks = ", ".join([db.obj.param] * len(fields))
+    columns = ", ".join(f'"{model._meta.fields[name].column_name}"' for name in names)
+    marks = ", ".join([db.obj.param] * len(names))
     sql = f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES ({marks})'  # noqa: S608 - model names
-    convert = [f.db_value if isinstance(f, JSONField) else None for f in fields]
     cursor = db.cursor()
     for start in range(0, len(rows), BATCH * 10):
-        batch = [
-            tuple(value if conv is None else conv(value) for value, conv in zip(row.values(), convert, strict=True))
-            for row in rows[start : start + BATCH * 10]
-        ]
-        cursor.executemany(sql, batch)
+        cursor.executemany(sql, rows[start : start + BATCH * 10])
 
 
 def current_snapshot(year: int) -> ScoreSnapshot | None:
