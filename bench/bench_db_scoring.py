@@ -49,6 +49,8 @@ from models import (  # noqa: E402
 from models.migrate import upgrade  # noqa: E402
 from services import results  # noqa: E402
 
+SCHEMA = "bench_db_scoring"
+
 
 def _batches(rows: list, size: int = 2000):
     for start in range(0, len(rows), size):
@@ -221,7 +223,9 @@ def main() -> None:
     database = init_db(url)
     database.connect()
     if url.startswith("postgres"):
-        database.execute_sql("DROP SCHEMA IF EXISTS bench CASCADE; CREATE SCHEMA bench; SET search_path TO bench")
+        # A schema of its own: bench_notice_issue.py uses "bench", and the two may run at the same time.
+        database.execute_sql(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE; CREATE SCHEMA {SCHEMA}")
+        database.execute_sql(f"SET search_path TO {SCHEMA}")
     upgrade(database)
 
     t0 = time.perf_counter()
@@ -248,7 +252,7 @@ def main() -> None:
     print(f"store the snapshot rows:       {t6 - t5:.2f} s (version {snapshot.version})")
     print(f"database -> stored snapshot:   {t6 - t3:.2f} s in all")
     if url.startswith("postgres"):
-        database.execute_sql("DROP SCHEMA bench CASCADE")
+        database.execute_sql(f"DROP SCHEMA {SCHEMA} CASCADE")
     database.close()
 
 
