@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 import peewee as pw
+from psycopg2.extras import execute_values
 
 import scoring
 from models import (
@@ -359,9 +360,15 @@ def _insert(model: type[pw.Model], names: tuple[str, ...], rows: list[tuple]) ->
     if not rows:
         return
     columns = ", ".join(f'"{model._meta.fields[name].column_name}"' for name in names)
+    cursor = db.cursor()
+    if isinstance(db.obj, pw.PostgresqlDatabase):
+        # psycopg2's executemany sends one statement per row (a round trip each); execute_values sends pages of
+        # rows as one multi-row INSERT.
+        sql = f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES %s'  # noqa: S608 - model names
+        execute_values(cursor, sql, rows, page_size=BATCH)
+        return
     marks = ", ".join([db.obj.param] * len(names))
     sql = f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES ({marks})'  # noqa: S608 - model names
-    cursor = db.cursor()
     for start in range(0, len(rows), BATCH * 10):
         cursor.executemany(sql, rows[start : start + BATCH * 10])
 
