@@ -47,6 +47,8 @@ def make(database: pw.Database, name: str, models: list[type[pw.Model]]) -> str 
         path = MIGRATIONS_DIR / f"{written}.py"
         text = path.read_text(encoding="utf-8")
         text = _drop_index_churn(text)
+        docstring = f'"""Migration {written} (peewee-migrate)."""\n'
+        text = re.sub(r'^"""Peewee migrations -- .*?\n"""\n', docstring, text, count=1, flags=re.S)
         header = "from decimal import ROUND_HALF_UP, Decimal  # noqa: F401\n\nimport peewee as pw\n"
         path.write_text(text.replace("import peewee as pw\n", header, 1), encoding="utf-8")
     return written

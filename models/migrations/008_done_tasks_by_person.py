@@ -1,17 +1,10 @@
-"""Peewee migrations -- 008_done_tasks_by_person.py.
-
-Written by hand (peewee-migrate's automatic diff re-creates unchanged indexes in pairs).
-"""
-
-from contextlib import suppress
+"""Migration 008_done_tasks_by_person (peewee-migrate; see models/migrate.py)."""
 
 from decimal import ROUND_HALF_UP, Decimal  # noqa: F401
 
 import peewee as pw
 from peewee_migrate import Migrator
 
-with suppress(ImportError):
-    import playhouse.postgres_ext as pw_pext
 
 def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
     """已办: a person's completed tasks, newest first, read from the index. It also serves the foreign key, so
