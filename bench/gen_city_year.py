@@ -18,34 +18,13 @@ from datetime import date, timedelta
 
 from scoring import WorkCalendar
 from scoring.model import YearMonth
+from services.demo import STANDARDS as DEMO_STANDARDS
 
 HOURS = [f"{h / 2:g}" for h in range(12, 21)]  # "6" .. "10" in half hours
+# The demo bureau's standards plus a lower level that a city-scale bureau also has.
 STANDARDS = {
-    "副局级": {
-        "org_monthly": "1500",
-        "personal_monthly": "0",
-        "competitive_rate": "0",
-        "annual_base": "20000",
-    },
-    "处级": {
-        "org_monthly": "1000",
-        "personal_monthly": "800",
-        "competitive_rate": "20",
-        "annual_base": "15000",
-    },
-    "副处级": {
-        "org_monthly": "800",
-        "personal_monthly": "700",
-        "competitive_rate": "20",
-        "annual_base": "12000",
-    },
-    "科级": {"org_monthly": "0", "personal_monthly": "600", "competitive_rate": "15", "annual_base": "10000"},
-    "科员级": {
-        "org_monthly": "0",
-        "personal_monthly": "500",
-        "competitive_rate": "12",
-        "annual_base": "8000",
-    },
+    **DEMO_STANDARDS,
+    "科员级": {"org_monthly": "0", "personal_monthly": "500", "competitive_rate": "12", "annual_base": "8000"},
 }
 
 

@@ -88,11 +88,15 @@ TARGETS = [
     ("party_group", "推进局党组年度重点工作"),
     ("function", "履行处室职能，提升审批服务效能"),
 ]
-STANDARDS = {
-    "副局级": ("1500", "0", "0", "20000"),
-    "处级": ("1000", "800", "20", "15000"),
-    "副处级": ("800", "700", "20", "12000"),
-    "科级": ("0", "600", "15", "10000"),
+# Pay standards by rank level, in the shape of the scoring input (those of ../shared/examples/scoring).
+STANDARDS: dict[str, dict[str, str]] = {
+    level: dict(zip(("org_monthly", "personal_monthly", "competitive_rate", "annual_base"), values, strict=True))
+    for level, values in {
+        "副局级": ("1500", "0", "0", "20000"),
+        "处级": ("1000", "800", "20", "15000"),
+        "副处级": ("800", "700", "20", "12000"),
+        "科级": ("0", "600", "15", "10000"),
+    }.items()
 }
 
 
@@ -169,15 +173,8 @@ def _names(rng: random.Random, count: int) -> list[str]:
 
 def _load(rng: random.Random) -> None:
     AssessmentYear.create(year=YEAR, period_start=MONTHS[0], period_end=MONTHS[-1], rules={})
-    for level, (org, personal, rate, base) in STANDARDS.items():
-        PayStandard.create(
-            year=YEAR,
-            level=level,
-            org_monthly=Decimal(org),
-            personal_monthly=Decimal(personal),
-            competitive_rate=Decimal(rate),
-            annual_base=Decimal(base),
-        )
+    for level, standard in STANDARDS.items():
+        PayStandard.create(year=YEAR, level=level, **{key: Decimal(value) for key, value in standard.items()})
     divisions = {
         code: Division.create(code=code, name=name, category=cat, sort_order=i)
         for i, (code, name, cat) in enumerate(DIVISIONS, start=1)
