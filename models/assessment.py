@@ -7,6 +7,7 @@ import datetime as dt
 import peewee as pw
 
 from models.base import BaseModel, Hours
+from models.guard import ChainOwned
 from models.org import Division, Person
 from models.worklog import CLAIM_STATUSES
 
@@ -55,6 +56,7 @@ class Exemption(BaseModel):
 
     class Meta:
         table_name = "exemption"
+        chain_owned = ChainOwned(label="不参与个人绩效管理申请")
 
 
 class Adjustment(BaseModel):
@@ -71,6 +73,7 @@ class Adjustment(BaseModel):
 
     class Meta:
         table_name = "adjustment"
+        chain_owned = ChainOwned(label="加扣分事项")
 
 
 class MassEvaluation(BaseModel):
@@ -152,6 +155,13 @@ class Appeal(BaseModel):
 
     class Meta:
         table_name = "appeal"
+        chain_owned = ChainOwned(
+            initial="filed",
+            editable=frozenset({"filed"}),
+            deletable=frozenset(),
+            chain_fields=("answer",),
+            label="申诉",
+        )
 
 
 class ImprovementRecord(BaseModel):

@@ -21,6 +21,8 @@ from typing import Any
 import peewee as pw
 from playhouse.db_url import connect
 
+from models import guard
+
 db = pw.DatabaseProxy()
 
 _actor: contextvars.ContextVar[tuple[int | None, str] | None] = contextvars.ContextVar("actor", default=None)
@@ -37,13 +39,27 @@ SQLITE_PRAGMAS = {
 
 
 def init_db(url: str) -> pw.Database:
-    """Bind the proxy to the database at `url` (sqlite:///path or postgresql://…)."""
+    """Bind the proxy to the database at `url` (sqlite:///path or postgresql://…).
+
+    On SQLite every transaction opens with `BEGIN IMMEDIATE`: a write transaction takes the write lock up front,
+    so a second writer waits (busy_timeout) instead of failing at once with "database is locked" when a deferred
+    transaction that has read tries to upgrade its lock."""
     if url.startswith("sqlite"):
-        database = connect(url, pragmas=SQLITE_PRAGMAS)
+        database = connect(url, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE")
     else:
         database = connect(url)
     db.initialize(database)
     return database
+
+
+def is_postgres() -> bool:
+    return isinstance(db.obj, pw.PostgresqlDatabase)
+
+
+def for_update(query: pw.ModelSelect, **kwargs: Any) -> pw.ModelSelect:
+    """`SELECT … FOR UPDATE` on PostgreSQL (the rows a decision depends on stay as read until commit); on SQLite
+    the transaction already holds the database's write lock (`BEGIN IMMEDIATE`), so the query is unchanged."""
+    return query.for_update(**kwargs) if is_postgres() else query
 
 
 class PeriodLocked(Exception):  # noqa: N818 - a domain refusal, not a programming error
@@ -193,20 +209,24 @@ class BaseModel(pw.Model):
         old = batch.old_row(self) if batch is not None and not creating else None
         before = None
         checked: Any = _UNCHECKED
-        if audit and not creating:
+        guarded = guard.spec_of(type(self)) is not None and not guard.in_chain()
+        if (audit or guarded) and not creating:
             if old is None:
                 old = type(self).get_or_none(type(self)._meta.primary_key == self._pk)
             if old is not None:
                 checked = old.locked_period()
                 _refuse_closed(checked)
+        if guarded:
+            guard.check_save(self, old)
         period = self.locked_period()
         if period != checked:  # a record staying in its period is checked once
             _refuse_closed(period)
         if old is not None:
             before = _field_values(old)
         if batch is not None:
-            return self._save_in_batch(batch, audit, before, *args, **kwargs)
-        with self._meta.database.atomic():
+            with guard.instance_checked():
+                return self._save_in_batch(batch, audit, before, *args, **kwargs)
+        with self._meta.database.atomic(), guard.instance_checked():
             result = super().save(*args, **kwargs)
             if audit:
                 after = _field_values(self)
@@ -240,14 +260,34 @@ class BaseModel(pw.Model):
             batch.queue("update", self, _masked(before, self), _masked({k: after[k] for k in changed}, self))
         return result
 
+    @classmethod
+    def update(cls, __data: dict | None = None, **update: Any) -> pw.ModelUpdate:
+        names = {getattr(key, "name", key) for key in {**(__data or {}), **update}}
+        guard.check_bulk(cls, "修改", names)
+        return super().update(__data, **update)
+
+    @classmethod
+    def delete(cls) -> pw.ModelDelete:
+        guard.check_bulk(cls, "删除")
+        return super().delete()
+
+    @classmethod
+    def insert_many(cls, *args: Any, **kwargs: Any) -> pw.ModelInsert:
+        guard.check_bulk(cls, "导入")
+        return super().insert_many(*args, **kwargs)
+
     def delete_instance(self, *args: Any, **kwargs: Any) -> int:
         self._check_lock()
+        if guard.spec_of(type(self)) is not None and not guard.in_chain():
+            stored = type(self).get_or_none(type(self)._meta.primary_key == self._pk)
+            guard.check_delete(self, stored)
         batch = _batch.get()
         if batch is not None:
             if not _audit_off.get():
                 batch.queue("delete", self, _masked(_field_values(self), self), None)
-            return super().delete_instance(*args, **kwargs)
-        with self._meta.database.atomic():
+            with guard.instance_checked():
+                return super().delete_instance(*args, **kwargs)
+        with self._meta.database.atomic(), guard.instance_checked():
             if not _audit_off.get():
                 AuditLog.record("delete", self, _masked(_field_values(self), self), None)
             return super().delete_instance(*args, **kwargs)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import peewee as pw
 
 from models.base import BaseModel, Hours
+from models.guard import ChainOwned
 from models.org import Division, Person
 
 APPROVAL_STATUSES = (
@@ -40,6 +41,7 @@ class AnnualTarget(BaseModel):
 
     class Meta:
         table_name = "annual_target"
+        chain_owned = ChainOwned(label="年度目标")
 
     def __str__(self) -> str:
         return self.title
@@ -55,6 +57,7 @@ class AnnualArrangement(BaseModel):
 
     class Meta:
         table_name = "annual_arrangement"
+        chain_owned = ChainOwned(label="年度主要工作安排")
         indexes = ((("year", "division"), True),)
 
 
@@ -70,6 +73,7 @@ class MonthlyPlan(BaseModel):
 
     class Meta:
         table_name = "monthly_plan"
+        chain_owned = ChainOwned(chain_fields=("submitted_at", "approved_at"), label="月度绩效计划")
         indexes = ((("division", "year", "month"), True), (("year", "month"), False))
 
     def __str__(self) -> str:
@@ -93,6 +97,10 @@ class PlanItem(BaseModel):
 
     class Meta:
         table_name = "plan_item"
+        # the outcome is recorded at the monthly meeting (R-RUN-1), a step of the plan's life, not an edit
+        chain_owned = ChainOwned(
+            status=None, parent="plan", chain_fields=("outcome", "outcome_note", "adjustment"), label="计划事项"
+        )
 
     def __str__(self) -> str:
         return self.title
@@ -149,4 +157,5 @@ class MonthlyReport(BaseModel):
 
     class Meta:
         table_name = "monthly_report"
+        chain_owned = ChainOwned(chain_fields=("submitted_at", "late", "due"), label="月度完成情况报告")
         indexes = ((("division", "year", "month"), True),)

@@ -9,6 +9,7 @@ import datetime as dt
 import peewee as pw
 
 from models.base import BaseModel, Hours, JSONField, Money
+from models.guard import ChainOwned
 from models.org import Division, Person
 
 
@@ -28,6 +29,15 @@ class ScoreSnapshot(BaseModel):
 
     class Meta:
         table_name = "score_snapshot"
+        # a computed result never changes; the party group's approval (the ranking chain) locks it
+        chain_owned = ChainOwned(
+            status="locked",
+            initial=False,
+            editable=frozenset(),
+            deletable=frozenset(),
+            free_fields=("current",),
+            label="考核结果",
+        )
         indexes = ((("year", "version"), True),)
 
     def __str__(self) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import peewee as pw
 
 from models.base import BaseModel, Hours
+from models.guard import ChainOwned
 from models.org import Division, Person
 
 LOG_STATUSES = (
@@ -57,6 +58,14 @@ class WeeklyReview(BaseModel):
 
     class Meta:
         table_name = "weekly_review"
+        # opened with its chain when a week's first entry is logged; only the rating step changes it
+        chain_owned = ChainOwned(
+            initial="open",
+            editable=frozenset(),
+            deletable=frozenset(),
+            children_open=frozenset({"open"}),
+            label="周评定",
+        )
         indexes = ((("person", "week_start"), True), (("status", "due"), False))
 
 
@@ -77,6 +86,12 @@ class WorkLogEntry(BaseModel):
 
     class Meta:
         table_name = "work_log_entry"
+        chain_owned = ChainOwned(
+            editable=frozenset({"draft"}),
+            chain_fields=("confirmed_hours", "review_note"),
+            parent="review",
+            label="工作日志",
+        )
         # (person, date, status, confirmed_hours) covers the yearly sum of confirmed hours: an index-only scan
         indexes = ((("person", "date", "status", "confirmed_hours"), False), (("date", "status"), False))
 
@@ -98,6 +113,7 @@ class ExtraTimeClaim(BaseModel):
 
     class Meta:
         table_name = "extra_time_claim"
+        chain_owned = ChainOwned(label="加时申报")
         indexes = ((("person", "date"), False),)
 
     def locked_period(self) -> tuple[int, int | None]:

@@ -41,6 +41,7 @@ from models import (
     db,
 )
 from models.base import audit_batch
+from models.guard import chain_write
 from services import calendar as workdays
 from services import clock
 from workflows.engine import DiagramSpec, Instance, bundled_diagrams, load_spec
@@ -513,7 +514,7 @@ def start(chain_key: str, record: Any, actor: Person, comment: str = "") -> Work
     chain = CHAINS[chain_key]
     if not isinstance(record, chain.model):
         raise ApprovalError(f"{chain.label}只能提交{chain.model.__name__}")
-    with db.atomic(), audit_batch():
+    with db.atomic(), audit_batch(), chain_write("start"):
         if open_case_for(record) is not None:
             raise ApprovalError("该事项已在审批中")
         chain.check(record)
@@ -575,7 +576,7 @@ def complete(task: WorkflowTask, actor: Person, decision: str | None, comment: s
 
     About ten statements: the task, its case and diagram in one locked read; the history event; the task
     table; the case; the record; the audit rows of all of them in one insert at the end."""
-    with db.atomic(), audit_batch() as batch:
+    with db.atomic(), audit_batch() as batch, chain_write("step"):
         task = _task_for_update(task.id)
         if not may_act(actor, task):
             raise NotAllowed("您无权办理此任务")

@@ -40,6 +40,7 @@ from models import (
     audit_suspended,
     db,
 )
+from models.guard import chain_write
 from services import approvals, clock
 
 YEAR = 2023
@@ -114,7 +115,7 @@ def has_data() -> bool:
 
 def reset() -> None:
     """Empty every table (children first) so the demo can be loaded again."""
-    with db.atomic():
+    with db.atomic(), chain_write("demo reset"):
         for model in reversed(models.ALL_MODELS):
             model.delete().execute()
 
@@ -143,7 +144,7 @@ ROLE_LOGINS = [
 def load() -> list[DemoLogin]:
     """Create the demo bureau in one transaction; returns one login per role."""
     rng = random.Random(YEAR)  # noqa: S311 - demo data, not security
-    with db.atomic(), audit_suspended():
+    with db.atomic(), audit_suspended(), chain_write("demo"):
         _load(rng)
         AuditLog.create(actor_name="demo", action="create", model="DemoBureau", record_id=str(YEAR), after={})
     return logins()

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import peewee as pw
-from flask import abort, flash, g, has_request_context
+from flask import abort, flash, g, has_request_context, redirect, request
 from flask_admin import AdminIndexView, expose
 from flask_admin.actions import action
 from flask_admin.babel import gettext, lazy_gettext, ngettext
@@ -33,7 +33,7 @@ from werkzeug.exceptions import HTTPException
 from wtforms import Form, fields
 from wtfpeewee.fields import SelectQueryField
 
-from models import Division, PeriodLocked, Person
+from models import Division, PeriodLocked, Person, guard
 from portal.admin_views.labels import COMMON_LABELS, RELATED_LABELS
 from portal.admin_views.ownership import (
     OWN,
@@ -46,6 +46,7 @@ from portal.admin_views.ownership import (
 from services.access import Scope, scope_of, visible_divisions
 
 log = logging.getLogger(__name__)
+DECIDED_MESSAGE = "This record is in review or decided: only its approval chain or a change request changes it."
 
 
 # ---- who is asking ----------------------------------------------------------------------------------
@@ -348,12 +349,16 @@ class BureauModelView(ModelView):
         return self._fit_form(super().edit_form(obj))
 
     def _fit_form(self, form: Form) -> Form:
-        """Per reader: drop the fields only managers set, and offer only rows in scope in each select."""
+        """Per reader: drop the fields only managers set and, for everyone, the state and the fields a chain
+        sets (R-WF-3); offer only rows in scope in each select."""
         scope = current_scope()
-        if not scope.can_manage:
-            for name in self.owner.managed:
-                if name in form:
-                    del form[name]
+        hidden = set(self.owner.managed) if not scope.can_manage else set()
+        spec = guard.spec_of(self.model)
+        if spec is not None:
+            hidden |= {spec.status, *spec.chain_fields} - {None}
+        for name in hidden:
+            if name in form:
+                del form[name]
         for field in form:
             if isinstance(field, SelectQueryField):
                 field.query = scoped_select(field.query.model, scope)
@@ -371,7 +376,7 @@ class BureauModelView(ModelView):
     def handle_view_exception(self, exc: Exception) -> bool:
         if isinstance(exc, HTTPException):
             raise exc
-        if isinstance(exc, PeriodLocked):
+        if isinstance(exc, PeriodLocked | guard.RecordDecided):
             flash(str(exc), "error")
             return True
         if isinstance(exc, pw.IntegrityError):
@@ -460,6 +465,10 @@ class BureauModelView(ModelView):
     def edit_view(self) -> Any:
         if not self.can_edit:
             abort(403)
+        record = self.get_one(request.args.get("id")) if guard.spec_of(self.model) else None
+        if record is not None and not guard.editable(record):
+            flash(gettext(DECIDED_MESSAGE), "error")
+            return redirect(self.get_url(".details_view", id=request.args.get("id"), url=request.args.get("url")))
         return super().edit_view()
 
     @expose("/delete/", methods=("POST",))

@@ -8,7 +8,9 @@ Write rules:
 - MANAGE: reference data, only the performance office and the director (`scope.can_manage`).
 - HEAD: division records, the division's head (and managers).
 - LEAD: the division's head or its leader in charge (and managers).
-- OWN: the person's own record while it is still open (not yet reviewed), and managers.
+- OWN: the person's own record, and managers.
+Whatever the rule, a record that runs an approval chain is written here only while it is open (a draft, or
+returned to its submitter): its state and the fields its chain sets are never in a form (models/guard.py).
 - NOBODY: read-only for everyone (the audit trail).
 """
 
@@ -55,6 +57,7 @@ from models import (
     WorkflowEvent,
     WorkflowTask,
     WorkLogEntry,
+    guard,
 )
 from models.documents import IssuedDocument
 from models.results import (
@@ -76,13 +79,12 @@ class Owner:
     division: str | None = None  # None: bureau-wide data, readable by everyone logged in
     person: str | None = None  # own_only scopes see only rows whose person is themselves
     write: str = MANAGE
-    open_states: tuple[str, frozenset[str]] | None = None  # OWN: writable while field in states
     managed: tuple[str, ...] = ()  # fields set by managers (or workflows), never by the owner
     managers_only: bool = False  # even reading needs `can_manage`
+    portal_form: bool = False  # created only through the portal's own form, which starts its chain
 
 
 _REVIEW = ("status",)
-_DRAFT = ("status", frozenset({"draft", "returned"}))
 _PERSONAL = {"division": "person.division", "person": "person"}
 
 OWNERSHIP: dict[type[pw.Model], Owner] = {
@@ -102,23 +104,18 @@ OWNERSHIP: dict[type[pw.Model], Owner] = {
     # 目标计划: the division's head keeps them; approval states move only through the workflows
     AnnualTarget: Owner(division="division", write=HEAD, managed=_REVIEW),
     AnnualArrangement: Owner(division="division", write=HEAD, managed=_REVIEW),
-    MonthlyPlan: Owner(division="division", write=HEAD, managed=("status", "submitted_at", "approved_at")),
-    PlanItem: Owner(division="plan.division", write=HEAD, managed=("outcome", "outcome_note")),
+    MonthlyPlan: Owner(division="division", write=HEAD, managed=_REVIEW),
+    PlanItem: Owner(division="plan.division", write=HEAD),
     WeeklyTask: Owner(division="division", write=HEAD),
     MonthlyReport: Owner(division="division", write=HEAD, managed=("status", "submitted_at", "late", "due")),
     # 日常工作
     ItemLibraryEntry: Owner(division="division", write=HEAD),
-    WorkLogEntry: Owner(
-        **_PERSONAL,
-        write=OWN,
-        open_states=("status", frozenset({"draft"})),
-        managed=("status", "confirmed_hours", "review", "review_note"),
-    ),
-    WeeklyReview: Owner(**_PERSONAL),
-    ExtraTimeClaim: Owner(**_PERSONAL, write=OWN, open_states=_DRAFT, managed=_REVIEW),
-    # 考核评价
-    Absence: Owner(**_PERSONAL, write=OWN),
-    Exemption: Owner(**_PERSONAL, write=OWN, open_states=_DRAFT, managed=_REVIEW),
+    WorkLogEntry: Owner(**_PERSONAL, write=OWN),
+    WeeklyReview: Owner(**_PERSONAL, write=NOBODY),
+    ExtraTimeClaim: Owner(**_PERSONAL, write=OWN, portal_form=True),
+    # 考核评价: absences are recorded by the office (approved leave, R-SCP-2), never by the person
+    Absence: Owner(**_PERSONAL),
+    Exemption: Owner(**_PERSONAL, write=OWN, portal_form=True),
     Adjustment: Owner(division="division", write=HEAD, managed=_REVIEW),
     MassEvaluation: Owner(division="division"),
     DemocraticEvaluation: Owner(**_PERSONAL),
@@ -128,8 +125,8 @@ OWNERSHIP: dict[type[pw.Model], Owner] = {
         division="appellant.division",
         person="appellant",
         write=OWN,
-        open_states=("status", frozenset({"filed"})),
-        managed=("status", "answer", "value_before", "value_after"),
+        managed=("value_before", "value_after"),
+        portal_form=True,
     ),
     ImprovementRecord: Owner(division="division", person="person", write=LEAD),
     # 考核结果与审批流程: written only by `flask score` and the approval service, read here
@@ -216,17 +213,16 @@ def person_id_of(record: pw.Model) -> int | None:
 
 
 def is_open(record: pw.Model) -> bool:
-    owner = OWNERSHIP[type(record)]
-    if owner.open_states is None:
-        return True
-    name, states = owner.open_states
-    return getattr(record, name) in states
+    """Whether the record's content may still change outside its chain (models/guard.py); records no chain
+    owns are always open."""
+    return guard.editable(record)
 
 
 def may_create(model: type[pw.Model], person: Person, scope: Scope) -> bool:
     """Whether the person may create records of `model` at all (the "create" button)."""
-    rule = OWNERSHIP[model].write
-    if rule == NOBODY:
+    owner = OWNERSHIP[model]
+    rule = owner.write
+    if rule == NOBODY or owner.portal_form:
         return False
     if scope.can_manage:
         return True
@@ -234,9 +230,10 @@ def may_create(model: type[pw.Model], person: Person, scope: Scope) -> bool:
 
 
 def may_write(record: pw.Model, person: Person, scope: Scope) -> bool:
-    """Whether the person may change (or delete) this record, in its current in-memory state."""
+    """Whether the person may change (or delete) this record, in its current in-memory state. A record in review
+    or decided changes for nobody here: only its chain moves it, and a change request changes it (R-WF-3)."""
     rule = OWNERSHIP[type(record)].write
-    if rule == NOBODY:
+    if rule == NOBODY or not is_open(record):
         return False
     if scope.can_manage:
         return True
@@ -246,4 +243,4 @@ def may_write(record: pw.Model, person: Person, scope: Scope) -> bool:
         return "head" in person.roles and scope.allows_division(division_id_of(record))
     if rule == LEAD:
         return not scope.own_only and scope.allows_division(division_id_of(record))
-    return person_id_of(record) == scope.person_id and is_open(record)
+    return person_id_of(record) == scope.person_id

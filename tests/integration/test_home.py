@@ -23,6 +23,7 @@ from models import (
     WorkLogEntry,
     db,
 )
+from models.guard import chain_write
 from services.dashboard import HoursSummary, dashboard_of
 from tests.factories import (
     make_adjustment,
@@ -335,7 +336,7 @@ def _grow(bureau: dict, rows: int, start: int) -> None:
                     "reason": "r",
                 }
             )
-    with db.atomic():
+    with db.atomic(), chain_write("test history"):
         for model, values in (
             (WorkLogEntry, entries),
             (WeeklyReview, reviews),
@@ -345,8 +346,8 @@ def _grow(bureau: dict, rows: int, start: int) -> None:
             (Adjustment, adjustments),
         ):
             model.insert_many(values).execute()
-    for plan in MonthlyPlan.select().where(MonthlyPlan.id.not_in(PlanItem.select(PlanItem.plan))):
-        PlanItem.insert_many([{"plan": plan, "title": "重点工作", "weight": w} for w in (60, 40)]).execute()
+        for plan in MonthlyPlan.select().where(MonthlyPlan.id.not_in(PlanItem.select(PlanItem.plan))):
+            PlanItem.insert_many([{"plan": plan, "title": "重点工作", "weight": w} for w in (60, 40)]).execute()
 
 
 @pytest.mark.parametrize("role", list(BUDGETS))

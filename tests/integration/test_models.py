@@ -12,6 +12,7 @@ import pytest
 import models
 from models import AuditLog, ClosedPeriod, Division, MonthlyPlan, PeriodLocked, acting_as, db, init_db
 from models.base import audit_batch
+from models.guard import chain_write
 from models.migrate import all_migrations, pending, upgrade
 from tests.factories import make_division, make_library_entry, make_log_entry, make_person, make_plan
 
@@ -40,7 +41,12 @@ def test_saving_without_changes_writes_no_audit_row(database):
 def _edits(division: Division, plan: MonthlyPlan, code: str, batched: bool) -> list[tuple]:
     """Read two rows, change one, save the other unchanged then changed, create and delete a row; the trail."""
     last = AuditLog.select().count() and AuditLog.select().order_by(AuditLog.id.desc()).first().id
-    with acting_as(None, "编辑"), db.atomic(), audit_batch() if batched else contextlib.nullcontext() as batch:
+    with (
+        acting_as(None, "编辑"),
+        chain_write("test"),
+        db.atomic(),
+        audit_batch() if batched else contextlib.nullcontext() as batch,
+    ):
         division, plan = Division.get_by_id(division.id), MonthlyPlan.get_by_id(plan.id)
         if batch is not None:
             batch.loaded(division, plan)

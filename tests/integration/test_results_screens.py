@@ -32,6 +32,7 @@ from models import (
     Veto,
     audit_suspended,
 )
+from models.guard import chain_write
 from services.results import current_snapshot, recompute
 from tests.factories import make_division, make_leader_of, make_person, make_plan
 from tests.querycount import assert_query_count  # noqa: F401 - fixture
@@ -83,7 +84,7 @@ def build_bureau(staff: int = 2) -> Bureau:
     """Four divisions: 规划一处 loses 20 points in November, 规划二处 has no December plan, 规划三处 and 规划四处 tie
     on the annual score with 规划三处 ahead on per-capita hours — and 规划三处 is vetoed."""
     bureau = Bureau()
-    with audit_suspended():
+    with audit_suspended(), chain_write("test history"):
         AssessmentYear.create(year=YEAR, period_start=10, period_end=12)
         for level, amounts in {
             "科级": ("0", "600", "15", "10000"),
@@ -119,7 +120,7 @@ def build_bureau(staff: int = 2) -> Bureau:
 
 def grow(bureau: Bureau, divisions: int = 3, staff: int = 5) -> None:
     """More divisions and people of the same shape, for query budgets that must not grow with them."""
-    with audit_suspended():
+    with audit_suspended(), chain_write("test history"):
         for i in range(divisions):
             _division(bureau, f"新增{i + 1}处", staff, 120 + i)
 
@@ -438,7 +439,8 @@ def test_r_sec_1_recompute_needs_the_csrf_token(app, bureau, client, login_as):
 
 
 def test_a_year_without_results_says_so_and_offers_the_office_a_first_computation(database, client, login_as):
-    build_bureau()
+    with chain_write("test history"):
+        build_bureau()
     office = Person.get(Person.username == "office")
     login_as(office)
     html = page(client, "/results/")

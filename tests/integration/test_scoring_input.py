@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from models import Adjustment, AssessmentYear, ExtraTimeClaim, PayStandard
+from models.guard import chain_write
 from services.results import ScoringFailed, build_input
 from tests.factories import make_division, make_leader_of, make_library_entry, make_log_entry, make_person, make_plan
 
@@ -43,6 +44,14 @@ def test_only_confirmed_hours_count_summed_per_month(bureau):
 def test_only_approved_claims_and_adjustments_enter(bureau):
     """R-RUN-7, R-SCO-2: extra time and bonus/deduction items count once approved."""
     division, person, _ = bureau
+    with chain_write("test history"):
+        _claims_and_adjustments(division, person)
+    data = build_input(2023)
+    assert [c["reason"] for c in data["extra_time"]] == ["督查通报approved"]
+    assert [a["reason"] for a in data["adjustments"]] == ["approved"]
+
+
+def _claims_and_adjustments(division, person) -> None:
     for status in ("approved", "submitted", "rejected"):
         ExtraTimeClaim.create(
             person=person,
@@ -61,18 +70,16 @@ def test_only_approved_claims_and_adjustments_enter(bureau):
             reason=status,
             status=status,
         )
-    data = build_input(2023)
-    assert [c["reason"] for c in data["extra_time"]] == ["督查通报approved"]
-    assert [a["reason"] for a in data["adjustments"]] == ["approved"]
 
 
 def test_unapproved_or_unjudged_plans_are_left_out(bureau):
     """R-TGT-4: a plan counts once approved; R-RUN-1: a month counts once the meeting judged every item."""
     division, _, _ = bureau
     judged = make_plan(division, 2023, 10, status="approved")
-    for item in judged.items:
-        item.outcome = "done"
-        item.save()
+    with chain_write("the monthly meeting"):
+        for item in judged.items:
+            item.outcome = "done"
+            item.save()
     make_plan(division, 2023, 11, status="approved")  # outcomes still pending
     make_plan(division, 2023, 12, status="submitted")
     data = build_input(2023)
