@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 ROOT = Path.cwd()
@@ -130,12 +131,27 @@ def _continues(line: str, prefix: str) -> bool:
     return not re.match(r"\d+\.|\(\d+\)|[A-Z][\w ]*:$", text)
 
 
+def width(text: str) -> int:
+    """Columns as ruff counts them: East Asian wide and full-width characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _fits(line: str) -> int:
+    """How many characters of `line` fit in WIDTH columns."""
+    columns = 0
+    for n, c in enumerate(line):
+        columns += width(c)
+        if columns > WIDTH:
+            return n
+    return len(line)
+
+
 def reflow(lines: list[str], i: int) -> None:
     """Wrap lines[i] at WIDTH, flowing the rest into the following line of the same paragraph."""
-    while len(lines[i]) > WIDTH:
+    while width(lines[i]) > WIDTH:
         line = lines[i]
         prefix = _prefix(line)
-        cut = line.rfind(" ", len(prefix) + 1, WIDTH + 1)
+        cut = line.rfind(" ", len(prefix) + 1, _fits(line) + 1)
         if cut <= len(prefix):
             return
         head, tail = line[:cut].rstrip(), line[cut + 1 :]
@@ -160,7 +176,7 @@ def rewrite_text(text: str) -> str:
                 head = RULER.match(new).group(1)  # type: ignore[union-attr]
                 new = head + "-" * max(3, len(old) - len(head))
             lines[i] = new
-            if len(new) > WIDTH and len(new) > len(old):
+            if width(new) > WIDTH and width(new) > width(old):
                 reflow(lines, i)
         i += 1
     return "\n".join(lines)
