@@ -152,6 +152,8 @@ def reflow(lines: list[str], i: int) -> None:
         line = lines[i]
         prefix = _prefix(line)
         cut = line.rfind(" ", len(prefix) + 1, _fits(line) + 1)
+        while cut > len(prefix) and line[cut + 1 : cut + 2] == "§":  # keep "docs/rules.md §2" on one line
+            cut = line.rfind(" ", len(prefix) + 1, cut)
         if cut <= len(prefix):
             return
         head, tail = line[:cut].rstrip(), line[cut + 1 :]
