@@ -71,7 +71,7 @@ class WeeklyReview(BaseModel):
 
 class WorkLogEntry(BaseModel):
     """工作日志 (R-RUN-4): one ticked library item on one day; hours = quantity × standard hours.
-    Only confirmed hours count (R-IND-1, R-SCO-5); editable until reviewed."""
+    Only confirmed hours count (R-SCO-5, R-RUN-6); editable until reviewed."""
 
     person = pw.ForeignKeyField(Person, backref="log_entries", on_delete="RESTRICT")
     date = pw.DateField()

@@ -89,7 +89,7 @@ TARGETS = [
     ("party_group", "推进局党组年度重点工作"),
     ("function", "履行处室职能，提升审批服务效能"),
 ]
-# Pay standards by rank level, in the shape of the scoring input (those of ../shared/examples/scoring).
+# Pay standards by rank level, in the shape of the scoring input (those of examples/scoring/basic.input.json).
 STANDARDS: dict[str, dict[str, str]] = {
     level: dict(zip(("org_monthly", "personal_monthly", "competitive_rate", "annual_base"), values, strict=True))
     for level, values in {

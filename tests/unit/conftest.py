@@ -1,4 +1,4 @@
-"""Fixtures of the scoring tests: the shared example and a runner of ``python -m scoring``."""
+"""Fixtures of the scoring tests: our worked example (``examples/scoring/``) and a runner of ``python -m scoring``."""
 
 import json
 import subprocess
@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLES = ROOT.parent / "shared" / "examples" / "scoring"
+EXAMPLES = ROOT / "examples" / "scoring"
 
 
 @pytest.fixture
 def basic_input() -> dict:
-    """A fresh copy of the shared example input, free to modify."""
+    """A fresh copy of the worked example's input, free to modify."""
     return json.loads((EXAMPLES / "basic.input.json").read_text(encoding="utf-8"))
 
 

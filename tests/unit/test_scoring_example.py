@@ -1,4 +1,5 @@
-"""The shared example agrees with ``python -m scoring`` value for value (RULES §7; R-SCO-1..8, R-PAY-1..3)."""
+"""Our worked example (``examples/scoring/``) agrees with ``python -m scoring`` value for value
+(RULES §7; R-SCO-1..8, R-PAY-1..3)."""
 
 import json
 

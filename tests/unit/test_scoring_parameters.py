@@ -1,5 +1,5 @@
 """Every rule parameter of RULES §8 is honoured when given, and its default applies when not
-(R-SCO-1, R-SCO-3, R-SCO-5..8, R-PAY-1..3, R-SCP-2), on the shared example."""
+(R-SCO-1, R-SCO-3, R-SCO-5..8, R-PAY-1..3, R-SCP-2), on the worked example."""
 
 from decimal import Decimal
 
