@@ -188,6 +188,15 @@ def _refuse_closed(period: tuple[int, int | None] | None) -> None:
         raise PeriodLocked(f"{label}已结账锁定，不能再修改")
 
 
+def in_closed_period(record: BaseModel) -> bool:
+    """Whether the record belongs to a closed period (its saves and deletes would raise PeriodLocked)."""
+    try:
+        _refuse_closed(record.locked_period())
+    except PeriodLocked:
+        return True
+    return False
+
+
 class BaseModel(pw.Model):
     """Base of every model: audited saves and deletes, and the period lock."""
 

@@ -15,7 +15,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(settings.load(app.instance_path, config))
     clock.pin(app.config.get("TODAY"))
 
-    from portal import admin, auth, cli, database, home, i18n, layout, notices, results, tasks
+    from portal import admin, auth, cli, database, home, i18n, layout, meetings, notices, results, tasks
 
     database.init_app(app)
     i18n.init_app(app)
@@ -23,6 +23,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     layout.init_app(app)
     home.init_app(app)
     tasks.init_app(app)
+    meetings.init_app(app)
     results.init_app(app)
     notices.init_app(app)
     admin.init_app(app)

@@ -59,6 +59,7 @@ from models import (
     WorkLogEntry,
     guard,
 )
+from models.base import in_closed_period
 from models.documents import IssuedDocument
 from models.results import (
     DivisionMonthScore,
@@ -213,9 +214,9 @@ def person_id_of(record: pw.Model) -> int | None:
 
 
 def is_open(record: pw.Model) -> bool:
-    """Whether the record's content may still change outside its chain (models/guard.py); records no chain
-    owns are always open."""
-    return guard.editable(record)
+    """Whether the record's content may still change here: not in a closed period (R-AUD-1), and, for a record
+    that runs a chain, still a draft or returned (models/guard.py)."""
+    return guard.editable(record) and not in_closed_period(record)
 
 
 def may_create(model: type[pw.Model], person: Person, scope: Scope) -> bool:
