@@ -7,6 +7,7 @@ another field changes nothing. System administrators see every person here (and 
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from flask import abort, flash
@@ -20,6 +21,8 @@ from portal.admin_views.base import BureauModelView, current_person, current_sco
 from portal.auth import account_message
 from services import accounts
 from services.accounts import AccountRefused
+
+log = logging.getLogger(__name__)
 
 
 class PersonView(BureauModelView):
@@ -111,19 +114,14 @@ class PersonView(BureauModelView):
         password = form["new_password"].data if "new_password" in form else None
         return changes, password or None
 
-    def _refused(self, exc: Exception) -> bool:
-        if isinstance(exc, AccountRefused):
-            flash(account_message(exc), "error")
-            return True
-        return self.handle_view_exception(exc)
-
     def create_model(self, form: Any) -> Any:
         changes, password = self._posted(form)
         try:
             person = accounts.create_account(self._actor(), password=password, **changes)
         except Exception as exc:
-            if not self._refused(exc):
+            if not self.handle_view_exception(exc):
                 flash(gettext("Failed to create record. %(error)s", error=str(exc)), "error")
+                log.exception("Failed to create a person.")
             return False
         self.after_model_change(form, person, True)
         return person
@@ -133,8 +131,9 @@ class PersonView(BureauModelView):
         try:
             accounts.update_person(self._actor(), model, changes, password=password)
         except Exception as exc:
-            if not self._refused(exc):
+            if not self.handle_view_exception(exc):
                 flash(gettext("Failed to update record. %(error)s", error=str(exc)), "error")
+                log.exception("Failed to update a person.")
             return False
         self.after_model_change(form, model, False)
         return True

@@ -111,6 +111,18 @@ def test_only_a_system_administrator_creates_accounts_R_SEC_1(client, login_as, 
     assert created.check_password(NEW_PASSWORD) and created.must_change_password
 
 
+def test_only_a_system_administrator_deletes_people_and_never_themselves_R_SEC_1(client, login_as, bureau):
+    staff, sysadmin = bureau["staff"], bureau["sysadmin"]
+    login_as(bureau["office"])
+    assert client.post("/admin/person/delete/", data={"id": staff.id}).status_code == 403
+    login_as(sysadmin)
+    own = client.post("/admin/person/delete/", data={"id": sysadmin.id}, follow_redirects=True)
+    assert "任何人不能在此修改本人的角色或账号" in own.get_data(as_text=True)
+    assert Person.get_or_none(Person.id == sysadmin.id) is not None
+    client.post("/admin/person/delete/", data={"id": staff.id})
+    assert Person.get_or_none(Person.id == staff.id) is None
+
+
 def test_system_administrator_sets_passwords_and_roles_of_others_R_SEC_1(client, login_as, bureau):
     """A system administrator in 办公室 sees everyone in the Person view (and no other division's records
     elsewhere) and sets another person's password and roles; the role shows as 系统管理员 in the header."""
