@@ -42,7 +42,11 @@ class Person(BaseModel):
     """人员: position, rank level (drives pay standards), employment kind, login (R-ORG-3, R-SEC-1).
 
     `division` is the current division; `DivisionMembership` keeps the dated history.
-    `office_member` marks the performance office (局绩效办); `party_group_member` the party group (局党组).
+    `office_member` marks the performance office (局绩效办); `party_group_member` the party group (局党组);
+    `system_admin` the system administrators (系统管理员), who alone manage accounts, passwords and roles
+    (`services.accounts`). `session_version` is stored in each login session and checked on every request:
+    raising it ends every session of the person. `failed_logins` counts wrong passwords since the last
+    success; `locked_until` refuses logins until then.
     """
 
     code = pw.CharField(max_length=20, unique=True)
@@ -59,6 +63,11 @@ class Person(BaseModel):
     password_hash = pw.CharField(max_length=255, null=True)
     active = pw.BooleanField(default=True)
     locale = pw.CharField(max_length=10, default="zh_Hans_CN")
+    system_admin = pw.BooleanField(default=False)
+    must_change_password = pw.BooleanField(default=False)
+    session_version = pw.IntegerField(default=0)
+    failed_logins = pw.IntegerField(default=0)
+    locked_until = pw.DateTimeField(null=True)
 
     class Meta:
         table_name = "person"
@@ -78,12 +87,14 @@ class Person(BaseModel):
 
     @property
     def roles(self) -> frozenset[str]:
-        """Access roles of SPEC §1: the position plus office / party-group membership."""
+        """Access roles of SPEC §1: the position plus office / party-group membership, and "sysadmin"."""
         roles = {self.position}
         if self.office_member:
             roles.add("office")
         if self.party_group_member:
             roles.add("party_group")
+        if self.system_admin:
+            roles.add("sysadmin")
         return frozenset(roles)
 
 

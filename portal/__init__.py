@@ -15,10 +15,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(settings.load(app.instance_path, config))
     clock.pin(app.config.get("TODAY"))
 
-    from portal import admin, auth, cli, database, home, i18n, layout, meetings, notices, results, tasks
+    from portal import admin, auth, cli, database, home, i18n, layout, meetings, notices, results, security, tasks
 
     database.init_app(app)
     i18n.init_app(app)
+    security.init_app(app)
     auth.init_app(app)
     layout.init_app(app)
     home.init_app(app)

@@ -15,6 +15,7 @@ from flask_admin.theme import Bootstrap4Theme
 
 from portal.admin_views.base import SecureIndexView
 from portal.admin_views.views import VIEWS
+from portal.security import csp_nonce
 
 TRANSLATIONS = str(Path(__file__).with_name("translations"))
 
@@ -30,6 +31,7 @@ def init_app(app: Flask) -> Admin:
         theme=Bootstrap4Theme(swatch="default", fluid=True),
         index_view=SecureIndexView(name=_l("Home"), url="/admin"),
         translations_path=TRANSLATIONS,
+        csp_nonce_generator=csp_nonce,
     )
     for view_class, model, name, category in VIEWS:
         admin.add_view(view_class(model, name=name, category=category))

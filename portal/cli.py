@@ -1,4 +1,4 @@
-"""Command-line: `flask --app portal migrate | demo [--reset]`."""
+"""Command-line: `flask --app portal migrate | demo [--reset] | score | notice | account …`."""
 
 from __future__ import annotations
 
@@ -10,9 +10,11 @@ from models.migrate import upgrade
 
 
 def init_app(app: Flask) -> None:
+    from portal.account_cli import account_command
     from portal.notices import notice_command
 
     app.cli.add_command(notice_command)
+    app.cli.add_command(account_command)
 
     @app.cli.command("migrate")
     def migrate_command() -> None:

@@ -20,7 +20,19 @@ SETTINGS: dict[str, tuple[str, Any]] = {
     "NOTICE_PRINTER": ("NOTICE_PRINTER", "××市规划局办公室"),
     "CURRENT_YEAR": ("BUREAU_YEAR", None),  # None: the latest assessment year in the database
     "TODAY": ("BUREAU_TODAY", None),  # ISO date the portal takes as today; None: the real date (demos pin it)
+    # Secure flag on the session and remember cookies: turn on wherever the portal is served over HTTPS
+    "SESSION_COOKIE_SECURE": ("BUREAU_SECURE_COOKIES", False),
+    # Flask-Limiter's storage of the login limits: memory:// per process; redis://host:6379 to share them
+    "RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", "memory://"),
+    # failed logins counted per address (a whole bureau behind one gateway shares it) and per account name
+    "LOGIN_LIMIT_PER_ADDRESS": ("BUREAU_LOGIN_LIMIT_PER_ADDRESS", "60 per 5 minutes"),
+    "LOGIN_LIMIT_PER_ACCOUNT": ("BUREAU_LOGIN_LIMIT_PER_ACCOUNT", "10 per 5 minutes"),
+    # this many wrong passwords in a row lock the account for LOCKOUT_MINUTES
+    "LOCKOUT_AFTER": ("BUREAU_LOCKOUT_AFTER", 5),
+    "LOCKOUT_MINUTES": ("BUREAU_LOCKOUT_MINUTES", 15),
 }
+FLAGS = {"SESSION_COOKIE_SECURE"}
+NUMBERS = {"LOCKOUT_AFTER", "LOCKOUT_MINUTES"}
 
 LANGUAGES = {"zh_Hans_CN": "中文", "en": "English"}
 
@@ -28,7 +40,12 @@ LANGUAGES = {"zh_Hans_CN": "中文", "en": "English"}
 def load(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     config: dict[str, Any] = {}
     for name, (env, default) in SETTINGS.items():
-        config[name] = os.environ.get(env, default)
+        value = os.environ.get(env, default)
+        if name in FLAGS and isinstance(value, str):
+            value = value.strip().lower() in {"1", "true", "yes", "on"}
+        elif name in NUMBERS:
+            value = int(value)
+        config[name] = value
     config.update(overrides or {})
     instance = Path(instance_path)
     instance.mkdir(parents=True, exist_ok=True)
@@ -43,6 +60,9 @@ def load(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[st
     config.setdefault("WTF_CSRF_TIME_LIMIT", None)
     config.setdefault("SESSION_COOKIE_HTTPONLY", True)
     config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    config.setdefault("REMEMBER_COOKIE_SECURE", config["SESSION_COOKIE_SECURE"])
+    config.setdefault("REMEMBER_COOKIE_HTTPONLY", True)
+    config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
     translations = Path(__file__).with_name("translations")
     areas = sorted(str(d) for d in translations.glob("areas/*") if d.is_dir())
     config.setdefault("BABEL_TRANSLATION_DIRECTORIES", ";".join([str(translations), *areas]))

@@ -41,8 +41,10 @@ def select_locale() -> str:
 
 
 def safe_next(target: str | None, default: str = "/") -> str:
-    """A redirect target only if it stays on this site (no scheme, no host, no `//`)."""
-    if not target:
+    """A redirect target only if it stays on this site: a path (no scheme, no host, no `//`), without control
+    characters (a CR/LF would split the Location header) and without backslashes (browsers read `/\\host` as
+    `//host`)."""
+    if not target or any(ord(c) < 0x20 or ord(c) == 0x7F or c == "\\" for c in target):
         return default
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):

@@ -16,8 +16,9 @@ ROLES = {
     "staff": _l("Staff"),
     "office": _l("Performance office"),
     "party_group": _l("Party group"),
+    "sysadmin": _l("System administrator"),
 }
-ROLE_ORDER = ("director", "party_group", "office", "leader", "head", "deputy", "staff")
+ROLE_ORDER = ("director", "party_group", "office", "leader", "head", "deputy", "staff", "sysadmin")
 
 PLAN_STATUSES = {
     "draft": _l("Draft"),

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from models import Division, LeaderAssignment, Person
 
 ALL = None  # scope value meaning "no restriction"
+MANAGER_ROLES = frozenset({"director", "office"})
 
 
 @dataclass(frozen=True)
@@ -43,10 +44,16 @@ def led_division_ids(person: Person) -> frozenset[int]:
     return frozenset(row.division_id for row in query)
 
 
+def manages_reference_data(person: Person) -> bool:
+    """The performance office and the director keep the bureau's reference data (`Scope.can_manage`). The system
+    administrator's role ("sysadmin") is about accounts only: it widens no scope (services.accounts)."""
+    return bool(person.roles & MANAGER_ROLES)
+
+
 def scope_of(person: Person) -> Scope:
     roles = person.roles
     if roles & {"director", "office", "party_group"}:
-        return Scope(person.id, ALL, own_only=False, can_manage=bool(roles & {"director", "office"}))
+        return Scope(person.id, ALL, own_only=False, can_manage=manages_reference_data(person))
     if "leader" in roles:
         return Scope(person.id, led_division_ids(person), own_only=False, can_manage=False)
     own = frozenset({person.division_id}) if person.division_id else frozenset()

@@ -138,6 +138,7 @@ ROLE_LOGINS = [
     ("处室副职 deputy head", "fuchuzhang"),
     ("工作人员 staff", "keyuan"),
     ("借用人员 borrowed staff", "jieyong"),
+    ("系统管理员 system administrator", "guanliyuan"),
 ]
 
 
@@ -204,7 +205,7 @@ def _load(rng: random.Random) -> None:
                 position,
                 level,
                 None,
-                office=(code == "BGS"),
+                office=(code == "BGS" and position == "head"),  # the office's head runs 局绩效办
                 borrowed=(position == "staff" and n % 7 == 0),
             )
             people.append(person)
@@ -214,10 +215,12 @@ def _load(rng: random.Random) -> None:
         ("GH", "deputy"): "fuchuzhang",
         ("GH", "staff"): "keyuan",
         ("BGS", "head"): "jixiaoban",
+        ("BGS", "staff"): "guanliyuan",
     }
     for key, username in usernames.items():
         person = first_of[key]
         person.username = username
+        person.system_admin = username == "guanliyuan"  # accounts and roles: 办公室's IT clerk, not its office role
         person.set_password(DEMO_PASSWORD)
         person.save()
     borrowed = next(p for p in people if p.employment == "borrowed")

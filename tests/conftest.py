@@ -107,6 +107,9 @@ def app(database: str, tmp_path):
             "DATABASE_URL": database,
             "SECRET_KEY": "test-secret",
             "WTF_CSRF_ENABLED": False,
+            # raised so that no test trips over them by chance; test_accounts proves them with low ones
+            "LOGIN_LIMIT_PER_ADDRESS": "1000 per minute",
+            "LOGIN_LIMIT_PER_ACCOUNT": "1000 per minute",
         }
     )
     app.instance_path = str(tmp_path)
@@ -131,6 +134,7 @@ def login_as(client):
         with client.session_transaction() as session:
             session["_user_id"] = str(person.id)
             session["_fresh"] = True
+            session["_session_version"] = person.session_version
         return person
 
     return _login

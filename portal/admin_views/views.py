@@ -12,7 +12,6 @@ from typing import Any
 from flask_admin.babel import lazy_gettext as _l
 from flask_admin.form import JSONField
 from markupsafe import Markup, escape
-from wtforms import PasswordField
 
 from models import (
     Absence,
@@ -59,6 +58,7 @@ from models.results import (
     ScoreSnapshot,
 )
 from portal.admin_views.base import BureauModelView
+from portal.admin_views.people import PersonView
 from services import worklog
 
 # ---- 组织机构 ------------------------------------------------------------------------------------
@@ -70,23 +70,6 @@ class DivisionView(BureauModelView):
     filter_fields = ("category", "active")
     column_default_sort = ("sort_order", False)
     extra_labels = {"name": _l("Division name"), "category": _l("Division category")}
-
-
-class PersonView(BureauModelView):
-    column_list = ("code", "name", "division", "position", "level", "employment", "office_member", "active")
-    column_details_exclude_list = ("password_hash",)
-    column_export_exclude_list = ("password_hash",)
-    column_searchable_list = ("code", "name", "username")
-    filter_fields = ("position", "employment", "active")
-    column_default_sort = ("code", False)
-    form_excluded_columns = ("password_hash",)
-    form_extra_fields = {"new_password": PasswordField(_l("New password"))}
-    extra_labels = {"name": _l("Full name")}
-
-    def on_model_change(self, form: Any, model: Person, is_created: bool) -> None:
-        super().on_model_change(form, model, is_created)
-        if form.new_password.data:
-            model.set_password(form.new_password.data)
 
 
 class LeaderAssignmentView(BureauModelView):

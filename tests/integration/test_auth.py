@@ -87,7 +87,7 @@ def test_r_sec_1_changing_my_password_needs_the_current_one(database, client, lo
     mismatch = client.post("/password", data={"current": PASSWORD, "new": "brand-new-9", "confirm": "brand-new-8"})
     assert "两次输入的新密码不一致" in mismatch.get_data(as_text=True)
     short = client.post("/password", data={"current": PASSWORD, "new": "short", "confirm": "short"})
-    assert "至少8个字符" in short.get_data(as_text=True)
+    assert "至少10个字符" in short.get_data(as_text=True)
     assert Person.get_by_id(person.id).check_password(PASSWORD)
 
     done = client.post("/password", data={"current": PASSWORD, "new": "brand-new-9", "confirm": "brand-new-9"})

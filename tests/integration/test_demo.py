@@ -35,8 +35,9 @@ def test_demo_seeds_the_eight_divisions_of_the_plan(runner, database):
     general = {d.name for d in Division.select().where(Division.category == "general")}
     assert business == {"规划管理处", "用地规划处", "工程规划处", "市政规划处", "村镇规划处"}
     assert general == {"办公室", "政策法规处", "监察室"}
-    for username in ("juzhang", "fenguan1", "jixiaoban", "chuzhang", "fuchuzhang", "keyuan", "jieyong"):
+    for username in ("juzhang", "fenguan1", "jixiaoban", "chuzhang", "fuchuzhang", "keyuan", "jieyong", "guanliyuan"):
         assert username in result.output
+    assert f"密码均为 {demo.DEMO_PASSWORD}" in result.output
 
 
 def test_demo_people_cover_every_role(database):
@@ -48,7 +49,7 @@ def test_demo_people_cover_every_role(database):
     assert LeaderAssignment.select().count() == 8
     assert Person.select().where(Person.division.is_null(False)).count() >= 40
     assert Person.select().where(Person.employment == "borrowed").exists()
-    assert Person.select().where(Person.office_member).exists()
+    assert [p.username for p in Person.select().where(Person.office_member)] == ["jixiaoban"]
     for division in Division.select():
         positions = [p.position for p in division.people]
         assert positions.count("head") == 1 and "deputy" in positions and "staff" in positions
@@ -97,3 +98,25 @@ def test_demo_has_approvals_under_way_in_every_approvers_task_list(database):
     mine = {t.bpmn_id: t.due for t in WorkflowTask.select().where(WorkflowTask.assignee == head)}
     assert mine["head_review"] < demo.DEMO_TODAY, "the claim waits since the 20th: overdue on the demo day"
     assert mine["superior_talk"] >= demo.DEMO_TODAY
+
+
+def test_demo_office_is_its_head_and_accounts_are_a_separate_system_administrator_R_SEC_1(client, database):
+    """Issue 9 §7: of 办公室 only its head (jixiaoban) is in the performance office; the demo's system administrator
+    (guanliyuan, a clerk of 办公室) manages accounts without the office role. Every demo login works with the
+    printed password and no forced change."""
+    demo.load()
+    office_staff = Person.select().join(Division).where((Division.code == "BGS") & (Person.position != "head"))
+    assert office_staff.count() >= 4 and not any(p.office_member for p in office_staff)
+    admin = Person.get(Person.username == "guanliyuan")
+    assert admin.system_admin and "office" not in admin.roles and admin.division.code == "BGS"
+    assert [p.username for p in Person.select().where(Person.system_admin)] == ["guanliyuan"]
+
+    for login in demo.logins():
+        response = client.post("/login", data={"username": login.username, "password": demo.DEMO_PASSWORD})
+        assert response.status_code == 302 and response.location == "/", login.username
+        assert client.get("/").status_code == 200, f"{login.username} is not sent to change the password"
+        client.post("/logout")
+
+    client.post("/login", data={"username": "guanliyuan", "password": demo.DEMO_PASSWORD})
+    form = client.get(f"/admin/person/edit/?id={Person.get(Person.username == 'juzhang').id}").get_data(as_text=True)
+    assert 'name="new_password"' in form and 'name="system_admin"' in form
