@@ -188,13 +188,18 @@ def _refuse_closed(period: tuple[int, int | None] | None) -> None:
         raise PeriodLocked(f"{label}已结账锁定，不能再修改")
 
 
-def in_closed_period(record: BaseModel) -> bool:
-    """Whether the record belongs to a closed period (its saves and deletes would raise PeriodLocked)."""
+def closed_period_refusal(record: BaseModel) -> PeriodLocked | None:
+    """The refusal a save or delete of this record would meet because its period is closed, if any."""
     try:
         _refuse_closed(record.locked_period())
-    except PeriodLocked:
-        return True
-    return False
+    except PeriodLocked as exc:
+        return exc
+    return None
+
+
+def in_closed_period(record: BaseModel) -> bool:
+    """Whether the record belongs to a closed period (its saves and deletes would raise PeriodLocked)."""
+    return closed_period_refusal(record) is not None
 
 
 class BaseModel(pw.Model):

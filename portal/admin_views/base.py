@@ -34,10 +34,13 @@ from wtforms import Form, fields
 from wtfpeewee.fields import SelectQueryField
 
 from models import Division, PeriodLocked, Person, guard
+from models.base import closed_period_refusal
 from portal.admin_views.labels import COMMON_LABELS, RELATED_LABELS
 from portal.admin_views.ownership import (
     OWN,
     OWNERSHIP,
+    has_write_right,
+    is_open,
     may_create,
     may_write,
     read_condition,
@@ -311,8 +314,15 @@ class BureauModelView(ModelView):
         return self._may_create()
 
     def _require_write(self, record: pw.Model) -> None:
-        if not may_write(record, current_person(), current_scope()):
-            abort(403)
+        """403 without the right; with it, a record in a closed period or decided is refused with the reason
+        (flashed), not a bare 403."""
+        person, scope = current_person(), current_scope()
+        if may_write(record, person, scope):
+            return
+        if has_write_right(record, person, scope):
+            refusal = closed_period_refusal(record)
+            raise refusal if refusal is not None else guard.RecordDecided("decided", record, gettext(DECIDED_MESSAGE))
+        abort(403)
 
     # -- reading
 
@@ -421,8 +431,8 @@ class BureauModelView(ModelView):
         return True
 
     def delete_model(self, model: Any) -> bool:
-        self._require_write(model)
         try:
+            self._require_write(model)
             with self.model._meta.database.atomic():
                 self.on_model_delete(model)
                 model.delete_instance()  # never recursive: what depends on it makes the delete fail
@@ -444,8 +454,9 @@ class BureauModelView(ModelView):
         records = list(self._scoped(self.model.select()).where(pk.in_(list(keys))))
         if len(records) != len(keys):
             abort(403)
-        for record in records:
-            self._require_write(record)
+        person, scope = current_person(), current_scope()
+        if not all(has_write_right(record, person, scope) for record in records):
+            abort(403)
         count = sum(1 for record in records if self.delete_model(record))
         if count:
             flash(
@@ -470,9 +481,10 @@ class BureauModelView(ModelView):
     def edit_view(self) -> Any:
         if not self.can_edit:
             abort(403)
-        record = self.get_one(request.args.get("id")) if guard.spec_of(self.model) else None
-        if record is not None and not guard.editable(record):
-            flash(gettext(DECIDED_MESSAGE), "error")
+        record = self.get_one(request.args.get("id"))
+        if record is not None and not is_open(record):
+            refusal = closed_period_refusal(record)
+            flash(str(refusal) if refusal is not None else gettext(DECIDED_MESSAGE), "error")
             return redirect(self.get_url(".details_view", id=request.args.get("id"), url=request.args.get("url")))
         return super().edit_view()
 

@@ -233,8 +233,13 @@ def may_create(model: type[pw.Model], person: Person, scope: Scope) -> bool:
 def may_write(record: pw.Model, person: Person, scope: Scope) -> bool:
     """Whether the person may change (or delete) this record, in its current in-memory state. A record in review
     or decided changes for nobody here: only its chain moves it, and a change request changes it (R-WF-3)."""
+    return is_open(record) and has_write_right(record, person, scope)
+
+
+def has_write_right(record: pw.Model, person: Person, scope: Scope) -> bool:
+    """The person's right over this record by the ownership rules, whatever its state or period."""
     rule = OWNERSHIP[type(record)].write
-    if rule == NOBODY or not is_open(record):
+    if rule == NOBODY:
         return False
     if scope.can_manage:
         return True
