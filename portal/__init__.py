@@ -15,8 +15,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(settings.load(app.instance_path, config))
     clock.pin(app.config.get("TODAY"))
 
-    from portal import admin, auth, cli, database, home, i18n, layout, notices, results, tasks
+    from portal import admin, auth, cli, database, home, i18n, inputs, layout, notices, results, tasks
 
+    inputs.init_app(app)
     database.init_app(app)
     i18n.init_app(app)
     auth.init_app(app)

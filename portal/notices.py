@@ -36,6 +36,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from models import Division, IssuedDocument, Person, acting_as, db
+from portal.inputs import db_int
 from portal.layout import register_nav
 from services import notices
 from services.access import scope_of
@@ -76,7 +77,7 @@ def _settings():
 
 def _int(value: Any) -> int | None:
     try:
-        return int(value) if value not in (None, "") else None
+        return db_int(value) if value not in (None, "") else None
     except (TypeError, ValueError):
         return None
 

@@ -11,7 +11,9 @@ Every admin view reads `OWNERSHIP` (ownership.py) and `services.access.scope_of`
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from typing import Any
 
 import peewee as pw
@@ -31,7 +33,8 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.exceptions import HTTPException
 from wtforms import Form, fields
-from wtfpeewee.fields import SelectQueryField
+from wtforms.validators import ValidationError
+from wtfpeewee.fields import ModelSelectField, SelectQueryField
 
 from models import Division, PeriodLocked, Person
 from portal.admin_views.labels import COMMON_LABELS, RELATED_LABELS
@@ -43,6 +46,9 @@ from portal.admin_views.ownership import (
     read_condition,
     scoped_select,
 )
+from portal.fields import INT32, BoundedIntegerField, FigureField
+from portal.inputs import db_int
+from scoring.limits import MAX_INT64
 from services.access import Scope, scope_of, visible_divisions
 
 log = logging.getLogger(__name__)
@@ -102,6 +108,37 @@ def _already_joined(query: pw.ModelSelect, model_class: Any) -> bool:
     return any(dest is model_class for dests in query._joins.values() for dest, *_ in dests)
 
 
+# ---- keys and filter values the database can compare ------------------------------------------------
+
+MAX_PAGE = 10**9  # no list has a billion pages; page × page size must stay a 64-bit OFFSET
+
+
+def record_key(model: type[pw.Model], value: Any) -> Any:
+    """The primary key `value` names, or None when no row can have it (an integer key beyond 64 bits)."""
+    pk = model._meta.primary_key
+    if isinstance(pk, pw.IntegerField):
+        try:
+            return db_int(str(value))
+        except ValueError:
+            return None
+    try:
+        return pk.adapt(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _comparable(value: Any) -> bool:
+    if isinstance(value, bool):
+        return True
+    if isinstance(value, int):
+        return -MAX_INT64 <= value <= MAX_INT64
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, list | tuple):
+        return all(_comparable(v) for v in value)
+    return True
+
+
 # ---- forms --------------------------------------------------------------------------------------------
 
 
@@ -154,12 +191,57 @@ class DateTimeField(fields.DateTimeField):
     picker widget renders it anyway, so a subclass keeps the field without the warning."""
 
 
+class _KeyedSelect:
+    """A foreign-key select looks a posted id up only if a row can have it: a 25-digit id is "not a valid
+    choice", not an OverflowError."""
+
+    model: type[pw.Model]
+
+    def get_model(self, pk: Any) -> Any:
+        key = record_key(self.model, pk)
+        return None if key is None else super().get_model(key)  # type: ignore[misc]
+
+    def pre_validate(self, form: Any) -> None:
+        # wtfpeewee's null filter re-assigns an unmatched posted id as data, which pre_validate then queries.
+        data = self.data  # type: ignore[attr-defined]
+        if data is not None and not isinstance(data, self.model) and record_key(self.model, data) is None:
+            raise ValidationError(self.gettext("Not a valid choice."))  # type: ignore[attr-defined]
+        super().pre_validate(form)  # type: ignore[misc]
+
+
+class KeyedSelectQueryField(_KeyedSelect, SelectQueryField):
+    pass
+
+
+class KeyedModelSelectField(_KeyedSelect, ModelSelectField):
+    pass
+
+
+KEYED_SELECTS = {SelectQueryField: KeyedSelectQueryField, ModelSelectField: KeyedModelSelectField}
+
+
 class BureauModelConverter(CustomModelConverter):
-    """Primary keys of inline rows are hidden and optional: a new row posts an empty one."""
+    """Primary keys of inline rows are hidden and optional: a new row posts an empty one. Number fields take
+    only what their column stores (issue 9 §10): a decimal is finite and fits the field's digits, an integer
+    fits PostgreSQL's `integer` (or `bigint`), so NaN, Infinity and 1e400 are a form error, never a 500."""
 
     def __init__(self, view: Any, additional: Any = None) -> None:
         super().__init__(view, additional)
         self.converters[pw.AutoField] = self.handle_pk
+
+    def convert(self, model: Any, field: Any, field_args: Any) -> Any:
+        converted = super().convert(model, field, field_args)
+        unbound = converted[1] if converted is not None else None
+        field_class = getattr(unbound, "field_class", None)
+        if field_class is fields.DecimalField and isinstance(field, pw.DecimalField):
+            unbound.field_class = FigureField
+            unbound.kwargs["max_magnitude"] = Decimal(10) ** (field.max_digits - field.decimal_places)
+        elif field_class is fields.IntegerField and isinstance(field, pw.IntegerField):
+            unbound.field_class = BoundedIntegerField
+            unbound.kwargs["bound"] = MAX_INT64 if isinstance(field, pw.BigIntegerField) else INT32
+        elif field_class in KEYED_SELECTS:
+            unbound.field_class = KEYED_SELECTS[field_class]
+        return converted
 
     def handle_datetime(self, model: Any, field: Any, **kwargs: Any) -> tuple[str, fields.DateTimeField]:
         kwargs["widget"] = DateTimePickerWidget()
@@ -321,15 +403,34 @@ class BureauModelView(ModelView):
         return query if condition is None else query.where(condition)
 
     def get_one(self, id: Any) -> Any:
+        """The record `?id=` names, within the reader's scope. An id no row can have (not a number, or beyond
+        64 bits, which SQLite cannot even compare) is a 404 (issue 9 §10); a row outside the scope is a 403."""
+        key = record_key(self.model, id)
+        if key is None:
+            abort(404)
         pk = self.model._meta.primary_key
-        try:
-            key = pk.adapt(id)
-        except (TypeError, ValueError):
-            return None
         record = self.get_query().where(pk == key).first()
         if record is None and self.model.select().where(pk == key).exists():
             abort(403)
         return record
+
+    def _get_list_extra_args(self) -> Any:
+        """A page number beyond any list (or below the first) would overflow the OFFSET: show the first page."""
+        args = super()._get_list_extra_args()
+        if args.page is not None and not 0 <= args.page <= MAX_PAGE:
+            args.page = 0
+        return args
+
+    def _get_list_filter_args(self) -> Any:
+        """Filter values the database cannot compare (an integer beyond 64 bits, NaN) are refused like any
+        invalid filter value: a message, and the list without that filter."""
+        kept = []
+        for idx, name, value in super()._get_list_filter_args() or []:
+            if _comparable(self._filters[idx].clean(value)):
+                kept.append((idx, name, value))
+            else:
+                flash(self.get_invalid_value_msg(value, self._filters[idx]), "error")
+        return kept if self._filters else None
 
     def _handle_join(self, query: pw.ModelSelect, field: Any, joins: set[str]) -> pw.ModelSelect:
         """Filters, search and sort on a related column reuse the join `get_query` already made."""
@@ -427,9 +528,8 @@ class BureauModelView(ModelView):
     @action("delete", lazy_gettext("Delete"), lazy_gettext("Are you sure you want to delete selected records?"))
     def action_delete(self, ids: Sequence[str]) -> None:
         pk = self.model._meta.primary_key
-        try:
-            keys = {pk.adapt(i) for i in ids}
-        except (TypeError, ValueError):
+        keys = {record_key(self.model, i) for i in ids}
+        if None in keys:
             abort(400)
         records = list(self._scoped(self.model.select()).where(pk.in_(list(keys))))
         if len(records) != len(keys):
