@@ -8,9 +8,11 @@ them from `portal.admin_views.base.BureauModelConverter`, bounded by each model 
 
 from __future__ import annotations
 
+import json
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from flask_admin.form import JSONField
 from flask_babel import gettext as _
 from wtforms import fields
 
@@ -23,7 +25,8 @@ def _refusal(reason: str, bound: Decimal | int) -> str:
     if reason == "not_finite":
         return _("Enter a finite number (NaN and Infinity are not numbers here).")
     if reason == "too_large":
-        return _("The number is too large: its absolute value must be below %(bound)s.", bound=f"{bound:,}")
+        shown = f"{bound:,}"
+        return _("The number is too large: its absolute value must be below %(bound)s.", bound=shown)
     return _("Not a valid number.")
 
 
@@ -66,3 +69,44 @@ class BoundedIntegerField(fields.IntegerField):
         if self.data is not None and abs(self.data) > self.bound:
             self.data = None
             raise ValueError(_refusal("too_large", self.bound + 1))
+
+
+class _NotFinite(ValueError):
+    pass
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    try:
+        limits.figure(text)
+    except limits.NotAFigure as exc:
+        raise _NotFinite(text) from exc
+    return value
+
+
+def _finite_int(text: str) -> int:
+    if len(text.lstrip("-")) > 20 or abs(int(text)) >= limits.MAX_MAGNITUDE:
+        raise _NotFinite(text)
+    return int(text)
+
+
+def _no_constant(text: str) -> Any:
+    raise _NotFinite(text)
+
+
+class FiniteJSONField(JSONField):
+    """The admin's JSON editor (a year's rules), refusing NaN, Infinity and numbers beyond the bound of every
+    figure, which Python's json module would otherwise read and store."""
+
+    def process_formdata(self, valuelist: Any) -> None:
+        if valuelist and valuelist[0]:
+            try:
+                json.loads(valuelist[0], parse_float=_finite_float, parse_int=_finite_int, parse_constant=_no_constant)
+            except _NotFinite as exc:
+                self.data = None
+                raise ValueError(
+                    _("The JSON holds %(value)s, which is not a finite number of a sensible size.", value=str(exc))
+                ) from None
+            except ValueError:
+                pass  # the parent's "Invalid JSON"
+        super().process_formdata(valuelist)

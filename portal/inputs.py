@@ -83,7 +83,7 @@ def refuse_nul() -> Response | tuple[str, int] | None:
     """Before every request: a NUL character is a 400 with the portal's message (JSON for a JSON request)."""
     if not has_nul():
         return None
-    message = _("The request contains a NUL character (\\x00), which no field may hold. Remove it and try again.")
+    message = _("The request contains a NUL character, which no field may hold. Remove it and try again.")
     if request.is_json or request.accept_mimetypes.best == "application/json":
         response = jsonify(error="nul_character", message=message)
         response.status_code = 400

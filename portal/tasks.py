@@ -24,6 +24,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from models import Person, WorkflowTask, db
 from portal import labels
+from portal.commandline import DAY, BureauCommand
 from portal.fields import BoundedIntegerField, FigureField
 from portal.home import today
 from portal.inputs import db_int
@@ -459,8 +460,8 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     register_nav("tasks.index", _l("Tasks"))
 
-    @app.cli.command("remind")
-    @click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), help="Take this day as today.")
-    def remind_command(day: dt.datetime | None) -> None:
+    @app.cli.command("remind", cls=BureauCommand)
+    @click.option("--date", "day", type=DAY, help="Take this day as today (YYYY-MM-DD).")
+    def remind_command(day: dt.date | None) -> None:
         """Print, per person, the tasks overdue or due within two working days (the scheduler's poll)."""
-        _remind(day.date() if day else None)
+        _remind(day)
