@@ -95,7 +95,7 @@ class _Month(click.ParamType):
     def convert(self, value: Any, param: Any, ctx: Any) -> int:
         text = str(value).strip()
         if not re.fullmatch(r"\d{1,2}", text) or not 1 <= int(text) <= 12:
-            self.fail(f"“{value}”不是月份，应为 1–12 之间的整数", param, ctx)
+            self.fail(f"需要指定月份（1–12），“{value}”不是月份", param, ctx)
         return int(text)
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from flask_admin.form import JSONField
 from flask_babel import gettext as _
 from wtforms import fields
+from wtforms.validators import StopValidation
 
 from scoring import limits
 
@@ -30,7 +31,20 @@ def _refusal(reason: str, bound: Decimal | int) -> str:
     return _("Not a valid number.")
 
 
-class FigureField(fields.DecimalField):
+class _ParseErrorStands:
+    """A typed value that could not be read keeps its own message: the required-validators that follow would
+    otherwise replace it with "this field is required" (the value reads as absent)."""
+
+    process_errors: list[Any]
+    raw_data: list[Any] | None
+
+    def pre_validate(self, form: Any) -> None:
+        typed = bool(self.raw_data) and str(self.raw_data[0]).strip() != ""  # type: ignore[index]
+        if self.process_errors and typed:
+            raise StopValidation()
+
+
+class FigureField(_ParseErrorStands, fields.DecimalField):
     """A decimal that is finite and, rounded to its `places`, below `max_magnitude` in absolute value."""
 
     def __init__(
@@ -54,7 +68,7 @@ class FigureField(fields.DecimalField):
         self.data = number
 
 
-class BoundedIntegerField(fields.IntegerField):
+class BoundedIntegerField(_ParseErrorStands, fields.IntegerField):
     """An integer whose absolute value is at most `bound` (PostgreSQL `integer` by default)."""
 
     def __init__(self, label: Any = None, validators: Any = None, bound: int = INT32, **kwargs: Any) -> None:
