@@ -51,6 +51,8 @@ def _shown(value: object) -> str:
         return "NaN"
     if isinstance(value, float) and value in (float("inf"), float("-inf")):
         return "Infinity" if value > 0 else "-Infinity"
+    if isinstance(value, Decimal):  # a JSON number (parse_float=Decimal), shown as written: 1E+400
+        return str(value)
     return repr(value)
 
 
