@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from werkzeug.routing import IntegerConverter, Map, ValidationError
 from werkzeug.wrappers import Response
 
-from scoring.limits import MAX_INT64
+from scoring.limits import MAX_INT64, MAX_YEAR, MIN_YEAR
 
 _MAX_DIGITS = len(str(MAX_INT64))
 
@@ -47,6 +47,15 @@ def db_int(value: str) -> int:
         raise ValueError(value)
     number = int(text)
     if not -MAX_INT64 <= number <= MAX_INT64:
+        raise ValueError(value)
+    return number
+
+
+def assessment_year(value: str) -> int:
+    """A year the system handles (`scoring.limits`: 2000–2100), for `type=`; ValueError otherwise, so a page
+    never builds a date in year 99999."""
+    number = db_int(value)
+    if not MIN_YEAR <= number <= MAX_YEAR:
         raise ValueError(value)
     return number
 

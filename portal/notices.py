@@ -37,7 +37,7 @@ from werkzeug.wrappers import Response
 
 from models import Division, IssuedDocument, Person, acting_as, db
 from portal.commandline import MONTH, OUT_FILE, YEAR, BureauCommand, fail
-from portal.inputs import db_int
+from portal.inputs import assessment_year, db_int
 from portal.layout import register_nav
 from services import notices
 from services.access import scope_of
@@ -168,7 +168,7 @@ def index() -> str:
         .order_by(IssuedDocument.year.desc())
         .tuples()
     ]
-    year = _int(request.args.get("year")) or (years[0] if years else _default_year())
+    year = request.args.get("year", type=assessment_year) or (years[0] if years else _default_year())
     kind = request.args.get("kind") or ""
     query = (
         notices.readable(person, notices.light())

@@ -534,11 +534,13 @@ def _year_of_form() -> tuple[int, list[int]]:
     """The year a what-if works on (form, setting, else the latest assessment year) and all assessment years."""
     years = result_views.assessment_years()
     year = request.values.get("year", type=db_int)
+    if year is None and request.values.get("year"):
+        abort(404)  # a year was named but is no year: never fall back to the default for a write
     if year is None and current_app.config.get("CURRENT_YEAR"):
         year = int(current_app.config["CURRENT_YEAR"])
     if year is None and years:
         year = years[0]
-    if year is None:
+    if year is None or year not in years:
         abort(404)
     return year, years
 

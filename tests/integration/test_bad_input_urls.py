@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from models import Person
+from models import AssessmentYear, Person
 from tests.factories import make_division, make_person
 
 HUGE = "99999999999999999999999"  # 23 digits: beyond 64 bits
@@ -104,15 +104,21 @@ def test_r_sec_1_a_foreign_key_select_posting_a_huge_id_is_not_a_valid_choice(cl
     assert not Person.select().where(Person.code == "P9").exists()
 
 
-def test_r_sec_1_huge_numbers_in_query_strings_read_as_absent(client, director):
-    """Issue 9 §10: `?year=` and `?page=` beyond 64 bits fall back to their defaults instead of a 500."""
-    for url in (
-        f"/results/?year={HUGE}",
-        f"/results/months?year={HUGE}&month={HUGE}",
-        f"/results/people?year={HUGE}&division={HUGE}",
-        f"/notices/?year={HUGE}",
-        f"/tasks?page={HUGE}",
-        f"/tasks/done?page={HUGE}",
-    ):
-        assert client.get(url).status_code == 200, url
+def test_r_sec_1_absurd_years_and_pages_in_query_strings_read_as_absent(client, director):
+    """Issue 9 §10: `?year=` and `?page=` beyond 64 bits (or a year no date has) fall back to their defaults
+    instead of a 500; a what-if for a year that is not an assessment year is a 404."""
+    AssessmentYear.create(year=2023)
+    for number in (HUGE, "99999", "-1"):
+        for url in (
+            f"/results/?year={number}",
+            f"/results/months?year={number}&month={number}",
+            f"/results/people?year={number}&division={number}",
+            f"/notices/?year={number}&kind=monthly",
+            f"/tasks?page={number}",
+            f"/tasks/done?page={number}",
+        ):
+            assert client.get(url).status_code == 200, url
+        commit = client.post("/results/what-if/commit", data={"year": number, "tier_a": "0.5", "reason": "试算"})
+        assert commit.status_code == 404, number
     assert client.get(f"/notices/individual.zip?year={HUGE}").status_code == 400
+    assert AssessmentYear.get(AssessmentYear.year == 2023).rules == {}
