@@ -138,3 +138,11 @@ def test_the_web_app_refuses_to_start_with_a_bad_setting(tmp_path, overrides, wo
     config = {"DATABASE_URL": f"sqlite:///{tmp_path / 'b.sqlite'}", "SECRET_KEY": "x", **overrides}
     with pytest.raises(ConfigError, match=words):
         create_app(config)
+
+
+def test_the_web_app_answers_503_in_chinese_when_postgresql_does_not_answer(tmp_path):
+    """Issue 9 §10, R-DB-1: the URL is well formed, so the app starts; each request then says the database is
+    unavailable (503) instead of a traceback."""
+    app = create_app({"DATABASE_URL": "postgresql://postgres@127.0.0.1:1/bureau", "SECRET_KEY": "x"})
+    response = app.test_client().get("/login")
+    assert response.status_code == 503 and "数据库暂时无法连接" in response.get_data(as_text=True)
