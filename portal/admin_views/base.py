@@ -11,9 +11,7 @@ Every admin view reads `OWNERSHIP` (ownership.py) and `services.access.scope_of`
 from __future__ import annotations
 
 import logging
-import math
 from collections.abc import Iterable, Sequence
-from decimal import Decimal
 from typing import Any
 
 import peewee as pw
@@ -33,10 +31,10 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.exceptions import HTTPException
 from wtforms import Form, fields
-from wtforms.validators import ValidationError
-from wtfpeewee.fields import ModelSelectField, SelectQueryField
+from wtfpeewee.fields import SelectQueryField
 
 from models import Division, PeriodLocked, Person
+from portal.admin_views.keys import MAX_PAGE, bound_to_column, comparable, record_key
 from portal.admin_views.labels import COMMON_LABELS, RELATED_LABELS
 from portal.admin_views.ownership import (
     OWN,
@@ -46,9 +44,6 @@ from portal.admin_views.ownership import (
     read_condition,
     scoped_select,
 )
-from portal.fields import INT32, BoundedIntegerField, FigureField
-from portal.inputs import db_int
-from scoring.limits import MAX_INT64
 from services.access import Scope, scope_of, visible_divisions
 
 log = logging.getLogger(__name__)
@@ -108,37 +103,6 @@ def _already_joined(query: pw.ModelSelect, model_class: Any) -> bool:
     return any(dest is model_class for dests in query._joins.values() for dest, *_ in dests)
 
 
-# ---- keys and filter values the database can compare ------------------------------------------------
-
-MAX_PAGE = 10**9  # no list has a billion pages; page × page size must stay a 64-bit OFFSET
-
-
-def record_key(model: type[pw.Model], value: Any) -> Any:
-    """The primary key `value` names, or None when no row can have it (an integer key beyond 64 bits)."""
-    pk = model._meta.primary_key
-    if isinstance(pk, pw.IntegerField):
-        try:
-            return db_int(str(value))
-        except ValueError:
-            return None
-    try:
-        return pk.adapt(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _comparable(value: Any) -> bool:
-    if isinstance(value, bool):
-        return True
-    if isinstance(value, int):
-        return -MAX_INT64 <= value <= MAX_INT64
-    if isinstance(value, float):
-        return math.isfinite(value)
-    if isinstance(value, list | tuple):
-        return all(_comparable(v) for v in value)
-    return True
-
-
 # ---- forms --------------------------------------------------------------------------------------------
 
 
@@ -191,35 +155,6 @@ class DateTimeField(fields.DateTimeField):
     picker widget renders it anyway, so a subclass keeps the field without the warning."""
 
 
-class _KeyedSelect:
-    """A foreign-key select looks a posted id up only if a row can have it: a 25-digit id is "not a valid
-    choice", not an OverflowError."""
-
-    model: type[pw.Model]
-
-    def get_model(self, pk: Any) -> Any:
-        key = record_key(self.model, pk)
-        return None if key is None else super().get_model(key)  # type: ignore[misc]
-
-    def pre_validate(self, form: Any) -> None:
-        # wtfpeewee's null filter re-assigns an unmatched posted id as data, which pre_validate then queries.
-        data = self.data  # type: ignore[attr-defined]
-        if data is not None and not isinstance(data, self.model) and record_key(self.model, data) is None:
-            raise ValidationError(self.gettext("Not a valid choice."))  # type: ignore[attr-defined]
-        super().pre_validate(form)  # type: ignore[misc]
-
-
-class KeyedSelectQueryField(_KeyedSelect, SelectQueryField):
-    pass
-
-
-class KeyedModelSelectField(_KeyedSelect, ModelSelectField):
-    pass
-
-
-KEYED_SELECTS = {SelectQueryField: KeyedSelectQueryField, ModelSelectField: KeyedModelSelectField}
-
-
 class BureauModelConverter(CustomModelConverter):
     """Primary keys of inline rows are hidden and optional: a new row posts an empty one. Number fields take
     only what their column stores (issue 9 §10): a decimal is finite and fits the field's digits, an integer
@@ -231,16 +166,8 @@ class BureauModelConverter(CustomModelConverter):
 
     def convert(self, model: Any, field: Any, field_args: Any) -> Any:
         converted = super().convert(model, field, field_args)
-        unbound = converted[1] if converted is not None else None
-        field_class = getattr(unbound, "field_class", None)
-        if field_class is fields.DecimalField and isinstance(field, pw.DecimalField):
-            unbound.field_class = FigureField
-            unbound.kwargs["max_magnitude"] = Decimal(10) ** (field.max_digits - field.decimal_places)
-        elif field_class is fields.IntegerField and isinstance(field, pw.IntegerField):
-            unbound.field_class = BoundedIntegerField
-            unbound.kwargs["bound"] = MAX_INT64 if isinstance(field, pw.BigIntegerField) else INT32
-        elif field_class in KEYED_SELECTS:
-            unbound.field_class = KEYED_SELECTS[field_class]
+        if converted is not None:
+            bound_to_column(converted[1], field)
         return converted
 
     def handle_datetime(self, model: Any, field: Any, **kwargs: Any) -> tuple[str, fields.DateTimeField]:
@@ -426,7 +353,7 @@ class BureauModelView(ModelView):
         invalid filter value: a message, and the list without that filter."""
         kept = []
         for idx, name, value in super()._get_list_filter_args() or []:
-            if _comparable(self._filters[idx].clean(value)):
+            if comparable(self._filters[idx].clean(value)):
                 kept.append((idx, name, value))
             else:
                 flash(self.get_invalid_value_msg(value, self._filters[idx]), "error")
