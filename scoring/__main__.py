@@ -28,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
         if reconfigure is not None:
             reconfigure(encoding="utf-8")
     if args in (["-h"], ["--help"]):
-        print(__doc__.strip())
+        print((__doc__ or USAGE).strip())
         return 0
     if len(args) != 1:
         print(USAGE, file=sys.stderr)
