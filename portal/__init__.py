@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import click
 from flask import Flask
 
 from portal import config as settings
@@ -11,12 +12,39 @@ from services import clock
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """The app. A setting it cannot start with (`DATABASE_URL`, `BUREAU_TODAY`, `BUREAU_YEAR`) raises
+    `ConfigError` with one Chinese line; under `flask --app portal …` that line goes to stderr and the
+    command exits 2, without a traceback (issue 9 §10)."""
     app = Flask(__name__, instance_relative_config=True)
-    app.config.update(settings.load(app.instance_path, config))
+    try:
+        app.config.update(settings.load(app.instance_path, config))
+    except settings.ConfigError as exc:
+        if click.get_current_context(silent=True) is not None:
+            from portal.commandline import fail
+
+            fail(str(exc))
+        raise
     clock.pin(app.config.get("TODAY"))
 
-    from portal import admin, auth, cli, database, home, i18n, layout, meetings, notices, results, security, tasks
+    from portal import (
+        admin,
+        auth,
+        cli,
+        commandline,
+        database,
+        home,
+        i18n,
+        inputs,
+        layout,
+        meetings,
+        notices,
+        results,
+        security,
+        tasks,
+    )
 
+    inputs.init_app(app)
+    commandline.init_app(app)
     database.init_app(app)
     i18n.init_app(app)
     security.init_app(app)

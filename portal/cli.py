@@ -1,4 +1,5 @@
-"""Command-line: `flask --app portal migrate | demo [--reset] | score | notice | account …`."""
+"""Command-line: `flask --app portal migrate | demo [--reset] | score | notice | account …`. Every command is a
+`portal.commandline.BureauCommand`: bad input is one Chinese line on stderr and exit 2."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from flask import Flask
 
 from models import db
 from models.migrate import upgrade
+from portal.commandline import OUT_FILE, YEAR
 
 
 def init_app(app: Flask) -> None:
@@ -47,8 +49,8 @@ def init_app(app: Flask) -> None:
             click.echo(f"  {login.role:<28} {login.username:<12} {login.name}（{login.division}）")
 
     @app.cli.command("score")
-    @click.option("--year", type=int, required=True, help="Assessment year, e.g. 2023.")
-    @click.option("--dump-input", type=click.Path(dir_okay=False), help="Write the scoring input JSON here instead.")
+    @click.option("--year", type=YEAR, required=True, help="Assessment year, e.g. 2023.")
+    @click.option("--dump-input", type=OUT_FILE, help="Write the scoring input JSON here instead.")
     def score_command(year: int, dump_input: str | None) -> None:
         """Recompute a year's results from the database and store them as a new snapshot (RULES §7)."""
         import json

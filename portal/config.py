@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import re
 import secrets
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
+
+from playhouse import db_url
+
+from scoring import limits
 
 SETTINGS: dict[str, tuple[str, Any]] = {
     # name: (environment variable, default)
@@ -37,7 +44,55 @@ NUMBERS = {"LOCKOUT_AFTER", "LOCKOUT_MINUTES"}
 LANGUAGES = {"zh_Hans_CN": "中文", "en": "English"}
 
 
+class ConfigError(ValueError):
+    """A setting the portal cannot start with; the message is one Chinese line naming the variable and value."""
+
+
+def _env(name: str) -> str:
+    return SETTINGS[name][0]
+
+
+def check_database_url(url: str) -> None:
+    """SQLite or PostgreSQL (R-DB-1), and for SQLite a file in a folder that exists — checked without connecting,
+    so the portal and every command refuse a mistyped URL at start instead of at the first query."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme not in db_url.schemes or not scheme.startswith(("sqlite", "postgres")):
+        raise ConfigError(
+            f"{_env('DATABASE_URL')} 的数据库类型“{parts.scheme or url}”不受支持，"
+            "应为 sqlite:///文件路径 或 postgresql://用户@主机:端口/数据库"
+        )
+    if scheme.startswith("sqlite"):
+        path = parts.path[1:] if parts.path.startswith("/") else parts.path
+        if path and path != ":memory:" and not Path(path).resolve().parent.is_dir():
+            raise ConfigError(f"{_env('DATABASE_URL')} 指向的 SQLite 文件所在目录不存在：{Path(path).parent}")
+    elif not parts.path.strip("/"):
+        raise ConfigError(f"{_env('DATABASE_URL')} 未给出 PostgreSQL 数据库名（…/数据库名）")
+
+
+def _check(config: dict[str, Any]) -> None:
+    """Every setting that is read as something other than text, checked once, in Chinese (issue 9 §10)."""
+    check_database_url(str(config["DATABASE_URL"]))
+    today = config["TODAY"]
+    if isinstance(today, str) and today:
+        try:
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", today):
+                raise ValueError(today)
+            config["TODAY"] = dt.date.fromisoformat(today)
+        except ValueError:
+            raise ConfigError(f"{_env('TODAY')}“{today}”不是有效的日期，应为 YYYY-MM-DD（如 2023-10-09）") from None
+    year = config["CURRENT_YEAR"]
+    if year not in (None, ""):
+        text = str(year).strip()
+        if not re.fullmatch(r"\d{1,6}", text) or not limits.MIN_YEAR <= int(text) <= limits.MAX_YEAR:
+            raise ConfigError(
+                f"{_env('CURRENT_YEAR')}“{year}”不是年份，应为 {limits.MIN_YEAR}–{limits.MAX_YEAR} 之间的整数"
+            )
+        config["CURRENT_YEAR"] = int(text)
+
+
 def load(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The settings: environment over defaults, `overrides` over both; `ConfigError` for one that cannot work."""
     config: dict[str, Any] = {}
     for name, (env, default) in SETTINGS.items():
         value = os.environ.get(env, default)
@@ -57,6 +112,7 @@ def load(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[st
             key_file.write_text(secrets.token_hex(32), encoding="ascii")
             key_file.chmod(0o600)
         config["SECRET_KEY"] = key_file.read_text(encoding="ascii").strip()
+    _check(config)
     config.setdefault("WTF_CSRF_TIME_LIMIT", None)
     config.setdefault("SESSION_COOKIE_HTTPONLY", True)
     config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")

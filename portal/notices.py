@@ -36,6 +36,8 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from models import Division, IssuedDocument, Person, acting_as, db
+from portal.commandline import MONTH, OUT_FILE, YEAR, BureauCommand, fail
+from portal.inputs import assessment_year, db_int
 from portal.layout import register_nav
 from services import notices
 from services.access import scope_of
@@ -76,7 +78,7 @@ def _settings():
 
 def _int(value: Any) -> int | None:
     try:
-        return int(value) if value not in (None, "") else None
+        return db_int(value) if value not in (None, "") else None
     except (TypeError, ValueError):
         return None
 
@@ -166,7 +168,7 @@ def index() -> str:
         .order_by(IssuedDocument.year.desc())
         .tuples()
     ]
-    year = _int(request.args.get("year")) or (years[0] if years else _default_year())
+    year = request.args.get("year", type=assessment_year) or (years[0] if years else _default_year())
     kind = request.args.get("kind") or ""
     query = (
         notices.readable(person, notices.light())
@@ -350,30 +352,23 @@ def init_app(app: Flask) -> None:
 # --- flask --app portal notice ------------------------------------------------------------------------------
 
 
-def _fail(message: str) -> None:
-    click.echo(f"错误：{message}", err=True)
-    raise SystemExit(2)
-
-
-@click.command("notice")
+@click.command("notice", cls=BureauCommand)
 @click.option("--kind", required=True, help="monthly | annual | individual | letter | payout")
-@click.option("--year", type=int, required=True, help="Assessment year, e.g. 2023.")
-@click.option("--month", type=int, help="Month (monthly notice; payout with a month is the monthly sheet).")
+@click.option("--year", type=YEAR, required=True, help="Assessment year, e.g. 2023.")
+@click.option("--month", type=MONTH, help="Month (monthly notice; payout with a month is the monthly sheet).")
 @click.option("--person", help="Person code or username (individual notice).")
 @click.option("--division", help="Division code or name (target letter; limits payout and --all).")
 @click.option("--all", "everyone", is_flag=True, help="Individual notices of everyone (or of --division): a zip.")
-@click.option("--out", required=True, type=click.Path(dir_okay=False), help="Where to write the PDF (or zip).")
+@click.option("--out", required=True, type=OUT_FILE, help="Where to write the PDF (or zip).")
 @with_appcontext
 def notice_command(
     kind: str, year: int, month: int | None, person: str | None, division: str | None, everyone: bool, out: str
 ) -> None:
     """Issue an official notice from the stored results and write its PDF (issue 6 §5)."""
     if kind not in FORM_KINDS:
-        _fail(f"未知的种类“{kind}”，可选：{'、'.join(FORM_KINDS)}")
+        fail(f"未知的种类“{kind}”，可选：{'、'.join(FORM_KINDS)}")
     if everyone and kind != "individual":
-        _fail("--all 只用于个人绩效考核结果通知书（--kind individual）")
-    if not Path(out).resolve().parent.is_dir():
-        _fail(f"输出目录不存在：{Path(out).parent}")
+        fail("--all 只用于个人绩效考核结果通知书（--kind individual）")
     settings = notices.settings_from(current_app.config)
     with db.connection_context(), acting_as(None, "flask notice"):
         try:
@@ -382,7 +377,7 @@ def notice_command(
                 _batch_to_zip(year, found_division, settings, out)
                 return
             if kind == "individual" and not person:
-                _fail("个人绩效考核结果通知书需要 --person（人员编号或用户名），或用 --all 批量出具")
+                fail("个人绩效考核结果通知书需要 --person（人员编号或用户名），或用 --all 批量出具")
             found_person = notices.find_person(person) if person else None
             document = notices.issue(
                 archive_kind(kind, month),
@@ -397,7 +392,7 @@ def notice_command(
             document = IssuedDocument.get_by_id(exc.document.id)
             message = f"{exc.document.number}《{exc.document.title}》此前已出具，未重新编号；已导出存档件"
         except notices.NoticeError as exc:
-            _fail(str(exc))
+            fail(str(exc))
             return
         Path(out).write_bytes(bytes(document.pdf))
     click.echo(f"{message}：{out}（SHA-256 {document.sha256[:12]}…）")

@@ -35,6 +35,7 @@ from werkzeug.wrappers import Response
 
 from models import Person
 from portal import labels
+from portal.inputs import db_int
 from portal.layout import hours, month_name, register_nav
 from reports.xlsx import table_to_xlsx
 from services import result_views, whatif
@@ -81,7 +82,7 @@ def _require_manager() -> None:
 
 
 def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, type=int)
+    value = request.args.get(name, type=db_int)
     return value
 
 
@@ -490,7 +491,7 @@ def person(person_id: int) -> Any:
 def recompute_year() -> Response:
     """The office or the director recomputes a year with a reason: a new current snapshot version."""
     _require_manager()
-    year = request.form.get("year", type=int)
+    year = request.form.get("year", type=db_int)
     reason = (request.form.get("reason") or "").strip()
     if year is None:
         abort(400)
@@ -532,12 +533,14 @@ def _compare(changes: list[whatif.Change], kind: str) -> list[Compared]:
 def _year_of_form() -> tuple[int, list[int]]:
     """The year a what-if works on (form, setting, else the latest assessment year) and all assessment years."""
     years = result_views.assessment_years()
-    year = request.values.get("year", type=int)
+    year = request.values.get("year", type=db_int)
+    if year is None and request.values.get("year"):
+        abort(404)  # a year was named but is no year: never fall back to the default for a write
     if year is None and current_app.config.get("CURRENT_YEAR"):
         year = int(current_app.config["CURRENT_YEAR"])
     if year is None and years:
         year = years[0]
-    if year is None:
+    if year is None or year not in years:
         abort(404)
     return year, years
 

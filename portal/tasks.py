@@ -9,7 +9,6 @@ checks who may act (403 otherwise) and answers refusals in Chinese.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import click
@@ -20,13 +19,17 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from werkzeug.wrappers import Response
-from wtforms import DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from models import Person, WorkflowTask, db
 from portal import labels
+from portal.commandline import DAY, BureauCommand
+from portal.fields import BoundedIntegerField, FigureField
 from portal.home import today
+from portal.inputs import db_int
 from portal.layout import register_nav
+from scoring import limits
 from services import approvals, clock, task_views
 from services.approvals import ApprovalError, NotAllowed
 from workflows.errors import DiagramError
@@ -97,7 +100,7 @@ CHOICE_STYLES = {
 
 class ExtraTimeForm(FlaskForm):
     date = DateField(_l("Date of the work"), validators=[DataRequired()])
-    hours = DecimalField(_l("Extra hours"), places=2, validators=[InputRequired(), NumberRange(min=0.5, max=200)])
+    hours = FigureField(_l("Extra hours"), places=2, validators=[InputRequired(), NumberRange(min=0.5, max=200)])
     bulletin = StringField(_l("Supervision bulletin (督查通报)"), validators=[DataRequired(), Length(max=100)])
     standard = StringField(_l("Standard from the catalogue"), validators=[DataRequired(), Length(max=100)])
     reason = TextAreaField(_l("What was done"), validators=[Optional(), Length(max=1000)])
@@ -109,8 +112,8 @@ class ExemptionForm(FlaskForm):
 
 
 class AppealForm(FlaskForm):
-    year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(min=2000, max=2100)])
-    month = IntegerField(_l("Month (empty for the year)"), validators=[Optional(), NumberRange(min=1, max=12)])
+    year = BoundedIntegerField(_l("Year"), validators=[InputRequired(), NumberRange(min=2000, max=2100)])
+    month = BoundedIntegerField(_l("Month (empty for the year)"), validators=[Optional(), NumberRange(min=1, max=12)])
     subject = StringField(_l("Which result"), validators=[DataRequired(), Length(max=200)])
     grounds = TextAreaField(_l("Grounds"), validators=[DataRequired(), Length(max=2000)])
 
@@ -130,7 +133,7 @@ class UploadForm(FlaskForm):
 
 
 def _page_arg() -> int:
-    return max(1, request.args.get("page", 1, type=int) or 1)
+    return max(1, request.args.get("page", 1, type=db_int) or 1)
 
 
 @bp.route("/tasks")
@@ -186,8 +189,8 @@ def _adjusted_hours(form: Any) -> dict[str, str]:
         if not key.startswith("hours-") or not value.strip():
             continue
         try:
-            hours = Decimal(value.strip())
-        except InvalidOperation:
+            hours = limits.figure(value)
+        except limits.NotAFigure:
             raise ApprovalError(_("Hours must be a number: %(value)s", value=value)) from None
         if hours < 0 or hours > 24 * 7:
             raise ApprovalError(_("Hours out of range: %(value)s", value=value))
@@ -353,7 +356,7 @@ def submit_appeal() -> Response | tuple[str, int]:
 def submit_ranking() -> Response | tuple[str, int]:
     if "office" not in current_user.roles:
         abort(403)
-    year = request.form.get("year", type=int) or today().year
+    year = request.form.get("year", type=db_int) or today().year
     try:
         case = approvals.submit_ranking(current_user.person, year, request.form.get("comment", "").strip())
     except NotAllowed:
@@ -457,8 +460,8 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     register_nav("tasks.index", _l("Tasks"))
 
-    @app.cli.command("remind")
-    @click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), help="Take this day as today.")
-    def remind_command(day: dt.datetime | None) -> None:
+    @app.cli.command("remind", cls=BureauCommand)
+    @click.option("--date", "day", type=DAY, help="Take this day as today (YYYY-MM-DD).")
+    def remind_command(day: dt.date | None) -> None:
         """Print, per person, the tasks overdue or due within two working days (the scheduler's poll)."""
-        _remind(day.date() if day else None)
+        _remind(day)

@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Context, Decimal
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from . import limits
 from .model import (
     Absence,
     AbsenceKind,
@@ -44,6 +45,17 @@ from .model import (
 from .validate import Broken, check_input
 
 
+def _shown(value: object) -> str:
+    """A value as the input spelled it: JSON's NaN / Infinity literals arrive as floats."""
+    if isinstance(value, float) and value != value:
+        return "NaN"
+    if isinstance(value, float) and value in (float("inf"), float("-inf")):
+        return "Infinity" if value > 0 else "-Infinity"
+    if isinstance(value, Decimal):  # a JSON number (parse_float=Decimal), shown as written: 1E+400
+        return str(value)
+    return repr(value)
+
+
 class InputError(ValueError):
     """Bad input; ``problems`` holds one clear sentence per problem, naming the offending ids and values."""
 
@@ -57,6 +69,7 @@ E = TypeVar("E", bound=StrEnum)
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+_NON_FINITE = {"nan", "snan", "inf", "infinity"}
 _MISSING: Any = object()
 _STANDARD_FIELDS = [f.name for f in fields(Standard)]
 _RULE_FIELDS = {f.name: f for f in fields(Rules)}
@@ -96,24 +109,30 @@ class _Parser:
     # -- scalars --
 
     def number(self, where: str, value: object) -> Decimal | None:
+        """A finite figure below ``limits.MAX_MAGNITUDE``; NaN, ±Infinity (as JSON literals or strings) and
+        1e400 are each one problem naming where they stand."""
         if value is _MISSING:
             return None
+        reason = "not_a_number"
         if isinstance(value, str):
             cached = self._numbers.get(value)
             if cached is not None:
                 return cached
-            if _NUMBER.fullmatch(value.strip()):
-                self._numbers[value] = Decimal(value.strip())
-                return self._numbers[value]
+            text = value.strip()
+            if _NUMBER.fullmatch(text) or text.lstrip("+-").lower() in _NON_FINITE:
+                try:
+                    self._numbers[value] = limits.figure(text)
+                    return self._numbers[value]
+                except limits.NotAFigure as exc:
+                    reason = exc.reason
         elif isinstance(value, bool):
             pass
-        elif isinstance(value, int):
-            return Decimal(value)
-        elif isinstance(value, float | Decimal):
-            d = Decimal(repr(value)) if isinstance(value, float) else value
-            if d.is_finite():
-                return d
-        self.fail(where, f"{value!r} 不是有效的数字")
+        elif isinstance(value, int | float | Decimal):
+            try:
+                return limits.figure(Decimal(repr(value)) if isinstance(value, float) else Decimal(value))
+            except limits.NotAFigure as exc:
+                reason = exc.reason
+        self.fail(where, f"{_shown(value)} {limits.problem(reason)}")
         return None
 
     def day(self, where: str, value: object) -> date | None:
@@ -163,12 +182,21 @@ class _Parser:
         self.fail(where, f"{value!r} 应为非空字符串")
         return None
 
+    def too_many(self, where: str, raw: list | dict) -> bool:
+        """A list or object beyond ``limits.MAX_ROWS`` is one problem, and is not read further."""
+        if len(raw) <= limits.MAX_ROWS:
+            return False
+        self.fail(where, f"共 {len(raw)} 条，超过上限 {limits.MAX_ROWS} 条")
+        return True
+
     def records(self, data: Mapping[str, Any], key: str) -> list[tuple[str, dict[str, Any]]]:
         raw = data.get(key)
         if raw is None:
             return []
         if not isinstance(raw, list):
             self.fail(key, "应为列表")
+            return []
+        if self.too_many(key, raw):
             return []
         out = []
         for i, r in enumerate(raw):
@@ -184,6 +212,8 @@ class _Parser:
             return {}
         if not isinstance(raw, dict):
             self.fail(key, "应为对象")
+            return {}
+        if self.too_many(key, raw):
             return {}
         return raw
 
@@ -202,7 +232,10 @@ class _Parser:
             return None
         year = data.get("year")
         if isinstance(year, bool) or not isinstance(year, int):
-            self.fail("year", f"{year!r} 应为整数年份")
+            self.fail("year", f"{_shown(year)} 应为整数年份")
+            return None
+        if not limits.MIN_YEAR <= year <= limits.MAX_YEAR:
+            self.fail("year", f"{year} 不在 {limits.MIN_YEAR}–{limits.MAX_YEAR} 年之间")
             return None
         period = self.mapping(data, "period")
         start = self.month("period.start", period.get("start", f"{year}-01"))
@@ -240,6 +273,8 @@ class _Parser:
             return []
         if not isinstance(raw, list):
             self.fail(where, "应为日期列表")
+            return []
+        if self.too_many(where, raw):
             return []
         return [d for i, v in enumerate(raw) if (d := self.day(f"{where}[{i}]", v)) is not None]
 
@@ -334,6 +369,8 @@ class _Parser:
         if not isinstance(raw, list):
             self.fail(key, "应为列表")
             return ()
+        if self.too_many(key, raw):
+            return ()
         dates, numbers = self._dates, self._numbers
         out: list[HoursRow] = []
         append = out.append
@@ -351,10 +388,10 @@ class _Parser:
             if entry[2] < 0:
                 negative[repr(e["hours"])] += 1
             append(entry)
-        for text, n in bad_dates.items():
-            self.fail(key, f"日期 {text} 格式错误，应为 YYYY-MM-DD（共 {n} 条）")
-        for text, n in bad_numbers.items():
-            self.fail(key, f"工时 {text} 不是有效的数字（共 {n} 条）")
+        for message, n in bad_dates.items():
+            self.fail(key, f"{message}（共 {n} 条）")
+        for message, n in bad_numbers.items():
+            self.fail(key, f"工时 {message}（共 {n} 条）")
         for text, n in negative.items():
             self.fail(key, f"工时 {text} 不能为负数（共 {n} 条）")
         return tuple(out)
@@ -371,14 +408,14 @@ class _Parser:
         return (person, day, hours)
 
     def _quiet(self, parse: Callable[[str, object], Any], value: object, bad: Counter[str]) -> Any:
-        """Parse without a line per entry: a million malformed entries make one line per distinct value."""
+        """Parse without a line per entry: a million malformed entries make one line per distinct problem."""
         before = len(self.problems)
         if value is _MISSING:
             return None
         out = parse("", value)
         if len(self.problems) > before:
+            bad[self.problems[before].removeprefix("：")] += 1
             del self.problems[before:]
-            bad[repr(value)] += 1
         return out
 
     def absences(self, data: Mapping[str, Any]) -> list[Absence]:
@@ -426,6 +463,8 @@ class _Parser:
         raw = data.get("vetoes") or []
         if not isinstance(raw, list):
             self.fail("vetoes", "应为处室列表")
+            return []
+        if self.too_many("vetoes", raw):
             return []
         return [v for i, x in enumerate(raw) if (v := self.text(f"vetoes[{i}]", x)) is not None]
 

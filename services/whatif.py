@@ -6,11 +6,12 @@ from __future__ import annotations
 import copy
 import dataclasses
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import scoring
 from models import AssessmentYear, Person, ScoreSnapshot, db
+from scoring import limits
 from services.results import ScoringFailed, build_input, compute, recompute
 
 # RULES §8, in the order the office thinks of them, with their Chinese labels.
@@ -61,7 +62,8 @@ class WhatIf:
 
 
 def clean_overrides(raw: dict[str, str]) -> dict[str, Any]:
-    """Validate a form of rule parameters: known names, decimal numbers ≥ 0; blank means 'keep'."""
+    """Validate a form of rule parameters: known names, finite decimal numbers ≥ 0 below the bound every figure
+    keeps (``scoring.limits``: no NaN, Infinity or 1e400); blank means 'keep'."""
     problems, clean = [], {}
     for name, value in raw.items():
         if name not in RULE_PARAMETERS:
@@ -74,9 +76,10 @@ def clean_overrides(raw: dict[str, str]) -> dict[str, Any]:
             clean[name] = None
             continue
         try:
-            number = Decimal(text)
-        except InvalidOperation:
-            problems.append(f"{RULE_PARAMETERS[name]}：“{text}” 不是数字")
+            number = limits.figure(text)
+        except limits.NotAFigure as exc:
+            words = "不是数字" if exc.reason == "not_a_number" else limits.problem(exc.reason)
+            problems.append(f"{RULE_PARAMETERS[name]}：“{text}” {words}")
             continue
         if number < 0:
             problems.append(f"{RULE_PARAMETERS[name]}：不能为负数")

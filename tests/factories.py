@@ -38,6 +38,7 @@ def _history(factory: Callable[..., Any]) -> Callable[..., Any]:
 
     return make
 
+
 PASSWORD = "demo-pass-1"
 
 

@@ -35,6 +35,7 @@ from wtfpeewee.fields import SelectQueryField
 
 from models import Division, PeriodLocked, Person, guard
 from models.base import closed_period_refusal
+from portal.admin_views.keys import MAX_PAGE, bound_to_column, comparable, record_key
 from portal.admin_views.labels import COMMON_LABELS, RELATED_LABELS
 from portal.admin_views.ownership import (
     OWN,
@@ -159,11 +160,19 @@ class DateTimeField(fields.DateTimeField):
 
 
 class BureauModelConverter(CustomModelConverter):
-    """Primary keys of inline rows are hidden and optional: a new row posts an empty one."""
+    """Primary keys of inline rows are hidden and optional: a new row posts an empty one. Number fields take
+    only what their column stores (issue 9 §10): a decimal is finite and fits the field's digits, an integer
+    fits PostgreSQL's `integer` (or `bigint`), so NaN, Infinity and 1e400 are a form error, never a 500."""
 
     def __init__(self, view: Any, additional: Any = None) -> None:
         super().__init__(view, additional)
         self.converters[pw.AutoField] = self.handle_pk
+
+    def convert(self, model: Any, field: Any, field_args: Any) -> Any:
+        converted = super().convert(model, field, field_args)
+        if converted is not None:
+            bound_to_column(converted[1], field)
+        return converted
 
     def handle_datetime(self, model: Any, field: Any, **kwargs: Any) -> tuple[str, fields.DateTimeField]:
         kwargs["widget"] = DateTimePickerWidget()
@@ -337,15 +346,34 @@ class BureauModelView(ModelView):
         return query if condition is None else query.where(condition)
 
     def get_one(self, id: Any) -> Any:
+        """The record `?id=` names, within the reader's scope. An id no row can have (not a number, or beyond
+        64 bits, which SQLite cannot even compare) is a 404 (issue 9 §10); a row outside the scope is a 403."""
+        key = record_key(self.model, id)
+        if key is None:
+            abort(404)
         pk = self.model._meta.primary_key
-        try:
-            key = pk.adapt(id)
-        except (TypeError, ValueError):
-            return None
         record = self.get_query().where(pk == key).first()
         if record is None and self.model.select().where(pk == key).exists():
             abort(403)
         return record
+
+    def _get_list_extra_args(self) -> Any:
+        """A page number beyond any list (or below the first) would overflow the OFFSET: show the first page."""
+        args = super()._get_list_extra_args()
+        if args.page is not None and not 0 <= args.page <= MAX_PAGE:
+            args.page = 0
+        return args
+
+    def _get_list_filter_args(self) -> Any:
+        """Filter values the database cannot compare (an integer beyond 64 bits, NaN) are refused like any
+        invalid filter value: a message, and the list without that filter."""
+        kept = []
+        for idx, name, value in super()._get_list_filter_args() or []:
+            if comparable(self._filters[idx].clean(value)):
+                kept.append((idx, name, value))
+            else:
+                flash(self.get_invalid_value_msg(value, self._filters[idx]), "error")
+        return kept if self._filters else None
 
     def _handle_join(self, query: pw.ModelSelect, field: Any, joins: set[str]) -> pw.ModelSelect:
         """Filters, search and sort on a related column reuse the join `get_query` already made."""
@@ -447,9 +475,8 @@ class BureauModelView(ModelView):
     @action("delete", lazy_gettext("Delete"), lazy_gettext("Are you sure you want to delete selected records?"))
     def action_delete(self, ids: Sequence[str]) -> None:
         pk = self.model._meta.primary_key
-        try:
-            keys = {pk.adapt(i) for i in ids}
-        except (TypeError, ValueError):
+        keys = {record_key(self.model, i) for i in ids}
+        if None in keys:
             abort(400)
         records = list(self._scoped(self.model.select()).where(pk.in_(list(keys))))
         if len(records) != len(keys):

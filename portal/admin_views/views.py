@@ -10,7 +10,6 @@ import json
 from typing import Any
 
 from flask_admin.babel import lazy_gettext as _l
-from flask_admin.form import JSONField
 from markupsafe import Markup, escape
 
 from models import (
@@ -59,6 +58,7 @@ from models.results import (
 )
 from portal.admin_views.base import BureauModelView
 from portal.admin_views.people import PersonView
+from portal.fields import FiniteJSONField
 from services import worklog
 
 # ---- 组织机构 ------------------------------------------------------------------------------------
@@ -262,7 +262,7 @@ class ImprovementRecordView(BureauModelView):
 
 class AssessmentYearView(BureauModelView):
     column_list = ("year", "period_start", "period_end", "locked")
-    form_overrides = {"rules": JSONField}
+    form_overrides = {"rules": FiniteJSONField}
     column_default_sort = [("year", True)]
 
 
