@@ -7,24 +7,27 @@ A password given here is an initial one: the person must change it at the first 
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 import click
 
 from models import Division, Person, db
+from portal.commandline import BureauGroup, fail
 from services import accounts
 from services.accounts import AccountRefused
 
 POSITIONS = ("director", "leader", "head", "deputy", "staff")
 
 
-def _refusal(exc: AccountRefused) -> click.ClickException:
+def _refusal(exc: AccountRefused) -> NoReturn:
     texts = {
         "password_too_short": f"密码至少 {accounts.MIN_PASSWORD_LENGTH} 个字符",
         "password_contains_username": "密码不能包含用户名",
     }
-    return click.ClickException(texts.get(exc.code, exc.code))
+    fail(texts.get(exc.code, exc.code))
 
 
-@click.group("account")
+@click.group("account", cls=BureauGroup)
 def account_command() -> None:
     """Create accounts and set passwords from the command line."""
 
@@ -54,9 +57,9 @@ def create_command(
         if division_code:
             division = Division.get_or_none(Division.code == division_code)
             if division is None:
-                raise click.ClickException(f"没有编码为 {division_code} 的处室")
+                fail(f"没有编码为 {division_code} 的处室")
         if Person.select().where(Person.username == username).exists():
-            raise click.ClickException(f"用户名 {username} 已存在")
+            fail(f"用户名 {username} 已存在")
         try:
             person = accounts.create_account(
                 None,
@@ -70,7 +73,7 @@ def create_command(
                 system_admin=sysadmin,
             )
         except AccountRefused as exc:
-            raise _refusal(exc) from exc
+            _refusal(exc)
     role = "系统管理员" if sysadmin else "账号"
     click.echo(f"已创建{role} {person.username}（{person.name}），首次登录须修改密码。")
 
@@ -83,9 +86,9 @@ def set_password_command(username: str, password: str) -> None:
     with db.connection_context():
         person = Person.get_or_none(Person.username == username)
         if person is None:
-            raise click.ClickException(f"没有用户名为 {username} 的账号")
+            fail(f"没有用户名为 {username} 的账号")
         try:
             accounts.set_password(None, person, password)
         except AccountRefused as exc:
-            raise _refusal(exc) from exc
+            _refusal(exc)
     click.echo(f"已为 {username} 设置新密码，下次登录须修改。")

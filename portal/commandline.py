@@ -69,6 +69,12 @@ class BureauCommand(click.Command):
             fail(f"无法读写文件 {where}：{exc.strerror or _first_line(exc)}")
 
 
+class BureauGroup(BureauCommand, click.Group):
+    """A group of commands (`flask --app portal account …`) whose subcommands are BureauCommands too."""
+
+    command_class = BureauCommand
+
+
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from models import AssessmentYear, Person
+from models import AssessmentYear, ItemLibraryEntry, Person
 from tests.factories import make_division, make_person
 
 HUGE = "99999999999999999999999"  # 23 digits: beyond 64 bits
@@ -77,8 +77,8 @@ def test_r_sec_1_every_admin_view_answers_404_for_a_record_id_no_row_can_have(ap
     for number in [HUGE, ALSO_HUGE[0], "-" + HUGE, "abc"]:
         for url in (f"/admin/person/edit/?id={number}", f"/admin/paystandard/edit/?id={number}"):
             assert client.get(url).status_code == 404, url
-        assert client.post("/admin/person/delete/", data={"id": number}).status_code == 404
-        assert client.post("/admin/person/action/", data={"action": "delete", "rowid": number}).status_code == 400
+        assert client.post("/admin/paystandard/delete/", data={"id": number}).status_code == 404
+        assert client.post("/admin/paystandard/action/", data={"action": "delete", "rowid": number}).status_code == 400
     assert Person.select().count() == people
 
 
@@ -96,12 +96,12 @@ def test_r_sec_1_admin_lists_survive_absurd_page_numbers_and_filter_values(app, 
 
 def test_r_sec_1_a_foreign_key_select_posting_a_huge_id_is_not_a_valid_choice(client, director):
     """Issue 9 §10: the admin's drop-downs look a posted id up only if a row can have it; nothing is stored."""
-    form = {"code": "P9", "name": "新人", "position": "staff", "level": "科级", "joined": "2020-01-01"}
+    form = {"name": "新事项", "unit": "件", "standard_hours": "1", "category": ""}
     for number in [HUGE, "-" + HUGE, "abc"]:
-        response = client.post("/admin/person/new/", data={**form, "username": "p9", "division": number})
+        response = client.post("/admin/itemlibraryentry/new/", data={**form, "division": number})
         assert response.status_code == 200
         assert "invalid-feedback" in response.get_data(as_text=True)
-    assert not Person.select().where(Person.code == "P9").exists()
+    assert not ItemLibraryEntry.select().where(ItemLibraryEntry.name == "新事项").exists()
 
 
 def test_r_sec_1_absurd_years_and_pages_in_query_strings_read_as_absent(client, director):
