@@ -14,7 +14,8 @@ can hang a worker or exhaust its memory. RestrictedPython sends every loop (``_g
   (``list(...)``, ``sorted``, slices, method results, ``+``);
 * keep integers made by ``*`` under ``LIMITS.int_bits`` bits;
 * watch the process's resident memory (every 256 steps and after each large value): at most
-  ``LIMITS.memory_mb`` more than at the first guarded operation of the run.
+  ``LIMITS.memory_mb`` more than at the first guarded operation of the run. (Approximate: memory the
+  process freed earlier and the run reuses is not seen; the size limits above still hold.)
 
 Going over budget raises ``BudgetExceeded`` (a ``SandboxViolation``) with a Chinese message; the engine reports
 it as a failure of the step whose code ran. An ordinary condition (``decision == 'approve'``) touches no guard:
@@ -313,10 +314,6 @@ def _join(budget: Budget, obj: Any, args: tuple, kwargs: dict) -> tuple:
     size = sum(len(p) for p in parts if isinstance(p, str | bytes)) + len(obj) * max(len(parts) - 1, 0)
     budget.ensure(size, "拼接后的文本")
     return (parts, *args[1:])
-
-
-def _refused(budget: Budget, obj: Any, args: tuple, kwargs: dict) -> tuple:
-    raise AssertionError("unreachable")  # pragma: no cover - refused in guarded_getattr
 
 
 _Check = Callable[[Budget, Any, tuple, dict], tuple]
