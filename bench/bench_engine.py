@@ -1,4 +1,4 @@
-"""Engine adapter timings in memory (no database): load, start, complete + serialise, restore.
+"""Engine adapter timings in memory (no database): load, start, complete + serialise, restore, upload dry run.
 
 Run from the repository root: python -m bench.bench_engine [rounds]
 """
@@ -10,7 +10,8 @@ import sys
 import time
 from datetime import date
 
-from workflows import engine
+from services import approvals
+from workflows import dryrun, engine
 from workflows.engine import Instance, load_bundled
 
 
@@ -83,6 +84,17 @@ def main(rounds: int = 500) -> None:
             stored = case.dumps()
         full.append(time.perf_counter() - t)
     _figures("whole monthly plan, restore+complete+dumps x4", full)
+
+    # The upload dry run (issue 9 §9) of each shipped diagram with its chain's sample start data.
+    for name in sorted(engine.bundled_diagrams(), key=lambda n: engine.bundled_diagrams()[n].stat().st_size):
+        chain_spec = load_bundled(name)
+        samples = approvals.dry_run_samples(name)
+        runs = []
+        for _ in range(10):
+            t = time.perf_counter()
+            report = dryrun.check(chain_spec, samples)
+            runs.append(time.perf_counter() - t)
+        _figures(f"dry run {name} ({report.states} states, {len(samples)} samples)", runs)
 
 
 if __name__ == "__main__":

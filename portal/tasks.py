@@ -158,6 +158,9 @@ def _detail(task_id: int) -> task_views.TaskDetail:
         abort(404)
     except NotAllowed:
         abort(403)
+    except DiagramError as exc:  # a stored version the parser now refuses (e.g. one with a DOCTYPE)
+        flash("；".join(exc.problems), "error")
+        abort(redirect(url_for("tasks.index")))
 
 
 def _render_detail(detail: task_views.TaskDetail, status: int = 200, **extra: Any) -> tuple[str, int]:
@@ -393,11 +396,13 @@ def workflows() -> tuple[str, int]:
 
 
 @bp.route("/workflows/<chain>/<int:version>")
-def diagram(chain: str, version: int) -> str:
+def diagram(chain: str, version: int) -> str | tuple[str, int]:
     try:
         view = task_views.diagram_view(chain, version)
     except LookupError:
         abort(404)
+    except DiagramError as exc:  # a stored version the parser now refuses (e.g. one with a DOCTYPE)
+        return _render_versions(422, problems=list(exc.problems))
     return render_template("tasks/diagram.html", v=view, tab="workflows")
 
 

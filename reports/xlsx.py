@@ -1,4 +1,4 @@
-"""Excel export of any table view (R-RPT-2)."""
+"""Excel export of any table view (R-RPT-2); the portal's tables and every admin view export through it."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 TWO_DECIMALS = "0.00"
 DATE_FORMAT = "yyyy-mm-dd"
@@ -18,14 +20,14 @@ DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 _MAX_WIDTH = 60
 # Characters in a sheet title that Excel refuses.
 _TITLE_FORBIDDEN = str.maketrans({c: "_" for c in "[]:*?/\\"})
+# Text starting with one of these is a formula to Excel, LibreOffice or a CSV import (formula injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
-def table_to_xlsx(title: str, headers: list[str], rows: Sequence[Sequence[object]]) -> bytes:
-    """One-sheet workbook: a bold, frozen header row, then the rows as typed cells.
+def table_to_xlsx(title: str, headers: Sequence[object], rows: Sequence[Sequence[object]]) -> bytes:
+    """One-sheet workbook: a bold, frozen header row, then the rows as typed cells (see `cell`).
 
-    Decimals are written as numbers shown with two decimals (so Excel can sum them), dates as dates,
-    datetimes as datetimes, ``None`` as an empty cell, anything else as its text. Columns are sized to
-    their widest cell, counting a CJK character as two.
+    Columns are sized to their widest cell, counting a CJK character as two.
     """
     for number, row in enumerate(rows, 1):
         if len(row) != len(headers):
@@ -34,23 +36,19 @@ def table_to_xlsx(title: str, headers: list[str], rows: Sequence[Sequence[object
     sheet = workbook.active
     assert sheet is not None  # noqa: S101 - a new workbook always has one sheet
     sheet.title = (title.translate(_TITLE_FORBIDDEN) or "Sheet")[:31]
-    sheet.append(list(headers))
+    sheet.append([cell(sheet, h) for h in headers])
     bold = Font(bold=True)
-    for cell in sheet[1]:
-        cell.font = bold
-        cell.alignment = Alignment(horizontal="center", vertical="center")
+    centred = Alignment(horizontal="center", vertical="center")
+    for header in sheet[1]:
+        header.font = bold
+        header.alignment = centred
     sheet.freeze_panes = "A2"
 
-    widths = [_display_width(h) for h in headers]
+    widths = [_display_width(str(h)) for h in headers]
     for row in rows:
-        sheet.append([_cell_value(v) for v in row])
+        sheet.append([cell(sheet, v) for v in row])
         for i, value in enumerate(row):
             widths[i] = max(widths[i], _display_width(_shown(value)))
-    for data_row, cells in zip(rows, sheet.iter_rows(min_row=2), strict=True):
-        for value, cell in zip(data_row, cells, strict=True):
-            fmt = _number_format(value)
-            if fmt:
-                cell.number_format = fmt
     for i, width in enumerate(widths, 1):
         sheet.column_dimensions[get_column_letter(i)].width = min(width + 2, _MAX_WIDTH)
 
@@ -59,20 +57,39 @@ def table_to_xlsx(title: str, headers: list[str], rows: Sequence[Sequence[object
     return buffer.getvalue()
 
 
-def _cell_value(value: object) -> object:
-    if value is None or isinstance(value, bool | int | float | Decimal | str | dt.date):
+def cell(sheet: Worksheet, value: object) -> Cell | object:
+    """What one exported value becomes in `sheet` — the one place that decides it, for every export.
+
+    Numbers (int, Decimal, float) stay numbers, Decimals shown with two decimals, so Excel can sum them; dates
+    and datetimes stay dates (an aware datetime keeps its wall time); ``None`` is an empty cell; anything else
+    is its text. Text is always a literal string cell, never a formula: text starting with ``=`` ``+`` ``-``
+    ``@`` or a tab/line break is stored as text with Excel's quote prefix, so neither opening nor editing
+    the cell runs it. Characters XML cannot hold are dropped. Returns a plain value when openpyxl's own
+    conversion already gives exactly that (the common case), else a prepared ``Cell``.
+    """
+    if value is None or isinstance(value, bool | int | float):
         return value
-    return str(value)
-
-
-def _number_format(value: object) -> str | None:
     if isinstance(value, Decimal):
-        return TWO_DECIMALS
+        return _formatted(sheet, value, TWO_DECIMALS)
     if isinstance(value, dt.datetime):
-        return DATETIME_FORMAT
+        return _formatted(sheet, value.replace(tzinfo=None), DATETIME_FORMAT)
     if isinstance(value, dt.date):
-        return DATE_FORMAT
-    return None
+        return _formatted(sheet, value, DATE_FORMAT)
+    text = value if type(value) is str else str(value)
+    if ILLEGAL_CHARACTERS_RE.search(text):
+        text = ILLEGAL_CHARACTERS_RE.sub("", text)
+    if not text.startswith(FORMULA_PREFIXES):
+        return text
+    literal = Cell(sheet, value=text)
+    literal.data_type = "s"
+    literal.quotePrefix = True
+    return literal
+
+
+def _formatted(sheet: Worksheet, value: object, number_format: str) -> Cell:
+    typed = Cell(sheet, value=value)
+    typed.number_format = number_format
+    return typed
 
 
 def _shown(value: object) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -44,6 +44,7 @@ from models.base import audit_batch
 from models.guard import chain_write
 from services import calendar as workdays
 from services import clock
+from workflows import dryrun
 from workflows.engine import DiagramSpec, Instance, bundled_diagrams, load_spec
 from workflows.errors import WorkflowError
 from workflows.roles import LANES
@@ -62,13 +63,17 @@ class NotAllowed(ApprovalError):
 
 @dataclass(frozen=True)
 class Chain:
-    """How a record type travels its diagram: what the case is about and what each outcome changes."""
+    """How a record type travels its diagram: what the case is about and what each outcome changes.
+
+    ``sample_start_data`` lists what ``start_data`` returns for each kind of record of the chain (one entry per
+    value a diagram may branch on); the dry run of an uploaded diagram starts one case with each."""
 
     key: str
     model: type[pw.Model]
     label: str
     describe: Callable[[Any], tuple[str, int | None, int | None]]  # title, division id, person id
     start_data: Callable[[Any], dict[str, Any]] = field(default=lambda record: {})
+    sample_start_data: Callable[[], tuple[Mapping[str, Any], ...]] = field(default=lambda: ({},))
     check: Callable[[Any], None] = field(default=lambda record: None)
     on_change: Callable[[Any, Instance, dict | None, Person], None] = field(
         default=lambda record, inst, event, actor: None
@@ -179,6 +184,14 @@ def _weekly_data(review: WeeklyReview) -> dict[str, Any]:
     return {"subject_position": review.person.position, "due": review.due}
 
 
+def _report_samples() -> tuple[dict[str, Any], ...]:
+    return ({"due": clock.today()}, {})
+
+
+def _weekly_samples() -> tuple[dict[str, Any], ...]:
+    return tuple({"subject_position": position, "due": clock.today()} for position in ("head", "deputy", "staff"))
+
+
 CHAINS: dict[str, Chain] = {
     c.key: c
     for c in (
@@ -203,6 +216,7 @@ CHAINS: dict[str, Chain] = {
             "月度完成情况报告",
             lambda r: (f"{r.division.name}{r.year}年{r.month}月完成情况及下月目标", r.division_id, None),
             start_data=_report_data,
+            sample_start_data=_report_samples,
             on_change=_report_change,
         ),
         Chain(
@@ -211,6 +225,7 @@ CHAINS: dict[str, Chain] = {
             "周绩效评定",
             lambda r: (f"{r.person.name} {r.week_start:%Y-%m-%d} 当周绩效事项", r.person.division_id, r.person_id),
             start_data=_weekly_data,
+            sample_start_data=_weekly_samples,
             on_change=_weekly_change,
         ),
         Chain(
@@ -230,6 +245,7 @@ CHAINS: dict[str, Chain] = {
                 None,
             ),
             start_data=lambda r: {"proposer": "office" if r.kind == "deduction" else "division"},
+            sample_start_data=lambda: ({"proposer": "office"}, {"proposer": "division"}),
             on_change=_claim_status,
         ),
         Chain(
@@ -299,15 +315,22 @@ def latest_diagram(chain: str) -> WorkflowDiagram:
     return diagram
 
 
+def dry_run_samples(chain: str) -> list[dict[str, Any]]:
+    """The start data of the dry run's cases: what `start` passes, for each kind of record of the chain."""
+    return [{"record_id": 1, "division_id": 1, **sample} for sample in CHAINS[chain].sample_start_data()]
+
+
 def upload_diagram(chain: str, xml: str | bytes, actor: Person, note: str = "") -> WorkflowDiagram:
-    """R-WF-1: the office uploads a new version of a chain's diagram; it is validated before it is accepted.
-    New cases follow it; running cases finish on the version they started with."""
+    """R-WF-1: the office uploads a new version of a chain's diagram; it is validated, then dry-run on every path
+    with the chain's sample start data, before it is accepted (`workflows.dryrun`). New cases follow it;
+    running cases finish on the version they started with."""
     if "office" not in actor.roles and "director" not in actor.roles:
         raise NotAllowed("只有局绩效办可以修改审批流程")
     if chain not in CHAINS:
         raise ApprovalError(f"没有名为 {chain} 的审批流程")
     text = xml.decode("utf-8") if isinstance(xml, bytes) else xml
-    load_spec(text)  # DiagramError lists every problem in Chinese
+    spec = load_spec(text)  # DiagramError lists every problem in Chinese
+    dryrun.check(spec, dry_run_samples(chain))  # DiagramError naming the step of each failing path
     current = latest_diagram(chain)
     if current.sha256 == _sha(text):
         raise ApprovalError("上传的流程图与当前版本相同")
@@ -521,7 +544,10 @@ def start(chain_key: str, record: Any, actor: Person, comment: str = "") -> Work
         diagram = latest_diagram(chain_key)
         title, division_id, person_id = chain.describe(record)
         data = {"record_id": record.id, "division_id": division_id, **chain.start_data(record)}
-        inst = Instance.start(spec_of(diagram), data, actor=actor.name)
+        try:
+            inst = Instance.start(spec_of(diagram), data, actor=actor.name)
+        except WorkflowError as exc:
+            raise ApprovalError(str(exc)) from exc
         case = WorkflowCase.create(
             diagram=diagram,
             chain=chain_key,
@@ -539,7 +565,10 @@ def start(chain_key: str, record: Any, actor: Person, comment: str = "") -> Work
         first = inst.ready_tasks()
         event = None
         if len(first) == 1 and not first[0].choices:  # the submission step itself is the submitter's
-            event = inst.complete(first[0].id, actor.name, None, comment)
+            try:
+                event = inst.complete(first[0].id, actor.name, None, comment)
+            except WorkflowError as exc:
+                raise ApprovalError(str(exc)) from exc
         _sync_tasks(case, inst, event, actor, frozenset())
         chain.on_change(record, inst, None, actor)
     return case
@@ -583,9 +612,9 @@ def complete(task: WorkflowTask, actor: Person, decision: str | None, comment: s
         if decision == "return" and not comment.strip():
             raise ApprovalError("退回时请填写意见")
         case = task.case
-        inst = Instance.restore(spec_of(case.diagram), case.state)
-        was_ready = frozenset(view.id for view in inst.ready_tasks())
         try:
+            inst = Instance.restore(spec_of(case.diagram), case.state)
+            was_ready = frozenset(view.id for view in inst.ready_tasks())
             event = inst.complete(task.task_id, actor.name, decision, comment, data)
         except WorkflowError as exc:
             raise ApprovalError(str(exc)) from exc

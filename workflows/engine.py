@@ -29,6 +29,7 @@ import ast
 import copy
 import hashlib
 import json
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -49,18 +50,21 @@ from SpiffWorkflow.bpmn.serializer.helpers.encoder import create_encoder
 from SpiffWorkflow.bpmn.serializer.migration.version_migration import MIGRATIONS
 from SpiffWorkflow.bpmn.specs import BpmnProcessSpec
 from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException
+from SpiffWorkflow.specs.MultiChoice import MultiChoice
 from SpiffWorkflow.util.task import TaskState
 
+from workflows import diagram_xml
 from workflows.errors import (
     DiagramError,
     InvalidInput,
     SandboxViolation,
     StateError,
+    StepFailed,
     TaskNotReady,
     WorkflowError,
 )
 from workflows.roles import LANES, lane_label
-from workflows.sandbox import RestrictedScriptEngine, check_code
+from workflows.sandbox import CodeFailed, RestrictedScriptEngine, check_code
 
 __all__ = [
     "DIAGRAM_DIR",
@@ -72,6 +76,7 @@ __all__ = [
     "SandboxViolation",
     "StateError",
     "Step",
+    "StepFailed",
     "TaskNotReady",
     "TaskView",
     "WorkflowError",
@@ -83,6 +88,13 @@ __all__ = [
 DIAGRAM_DIR = Path(__file__).parent / "diagrams"
 STATE_FORMAT = 1
 DEFAULT_DECISION = "submit"
+# Engine tasks (gateways, scripts…) one call may run before a person's step must be reached: a diagram that
+# loops through them forever fails with StepFailed instead of hanging the worker. (Spiff's task tree deepens
+# with every round of such a loop; each round costs more, and near 1,000 rounds Spiff ends the case silently.)
+MAX_ENGINE_STEPS = 200
+# Seconds one call may spend in them: each script has its own budget (budget.py), a long chain of scripts
+# is stopped here.
+MAX_ENGINE_SECONDS = 3.0
 
 _BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 _NS = {"bpmn": _BPMN}
@@ -192,11 +204,6 @@ def _validator() -> BpmnValidator:
     return BpmnValidator()
 
 
-def _parse_xml(data: bytes) -> etree._Element:
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
-    return etree.fromstring(data, parser)
-
-
 def _check_process(process: etree._Element) -> list[str]:
     """Problems of lanes, element types, names and embedded code of one process element."""
     problems: list[str] = []
@@ -270,10 +277,7 @@ def _steps_of(process: etree._Element, bpmn_spec: BpmnProcessSpec) -> dict[str, 
 
 @lru_cache(maxsize=64)
 def _load_spec_cached(data: bytes, process_id: str | None) -> DiagramSpec:
-    try:
-        root = _parse_xml(data)
-    except etree.XMLSyntaxError as err:
-        raise DiagramError([f"XML 解析失败：{err}"]) from None
+    root = diagram_xml.parse(data)  # DTDs and entities refused first
     try:
         _validator().validate(root)
     except ValidationException as err:
@@ -318,9 +322,9 @@ def _load_spec_cached(data: bytes, process_id: str | None) -> DiagramSpec:
 def load_spec(bpmn_xml: bytes | str, process_id: str | None = None) -> DiagramSpec:
     """Parse and validate one diagram version; raise ``DiagramError`` listing every problem (in Chinese).
 
-    Checked: well-formed XML valid against the BPMN 2.0 schema; one executable process (or the one named);
-    only supported element types; lanes named by known role keys; every user task named and in a lane;
-    every script and condition accepted by the sandbox. Results are cached by content.
+    Checked: no DOCTYPE or entities (``diagram_xml``); well-formed XML valid against the BPMN 2.0 schema; one
+    executable process (or the one named); only supported element types; lanes named by known role keys; every
+    user task named and in a lane; every script and condition accepted by the sandbox. Cached by content.
     """
     data = bpmn_xml.encode("utf-8") if isinstance(bpmn_xml, str) else bytes(bpmn_xml)
     return _load_spec_cached(data, process_id)
@@ -376,6 +380,11 @@ _SERIALIZER = _make_serializer()
 # Spiff's task converter leaves data deltas unconverted (dates, UUIDs…); its encoder converts them.
 _ENCODER = create_encoder(_SERIALIZER.registry)
 _SCRIPT_ENGINE = RestrictedScriptEngine()
+_EVERY_CONDITION_ENGINE = RestrictedScriptEngine(every_condition=True)
+
+
+def _script_engine(every_condition: bool) -> RestrictedScriptEngine:
+    return _EVERY_CONDITION_ENGINE if every_condition else _SCRIPT_ENGINE
 
 
 def _json(value: Any) -> str:
@@ -440,11 +449,15 @@ class Instance:
         *,
         actor: str | None = None,
         at: datetime | None = None,
+        every_condition: bool = False,
     ) -> Instance:
-        """Start a case with initial data (record id, division id, ``due``…); run to the first human step."""
+        """Start a case with initial data (record id, division id, ``due``…); run to the first human step.
+
+        ``every_condition`` (dry runs): each gateway passed evaluates all its outgoing conditions, not only
+        until one holds (``RestrictedScriptEngine``)."""
         data = dict(data or {})
         _check_data(data, what="初始数据")
-        workflow = BpmnWorkflow(spec.bpmn_spec, script_engine=_SCRIPT_ENGINE)
+        workflow = BpmnWorkflow(spec.bpmn_spec, script_engine=_script_engine(every_condition))
         start_task = workflow.get_next_task(state=TaskState.READY)
         start_task.data.update(copy.deepcopy(data))
         instance = cls(spec, workflow, [])
@@ -465,8 +478,9 @@ class Instance:
         return instance
 
     @classmethod
-    def restore(cls, spec: DiagramSpec, state: str | Mapping[str, Any]) -> Instance:
-        """Rebuild a case from ``dumps()``/``state()`` output and the diagram version it was started on."""
+    def restore(cls, spec: DiagramSpec, state: str | Mapping[str, Any], *, every_condition: bool = False) -> Instance:
+        """Rebuild a case from ``dumps()``/``state()`` output and the diagram version it was started on
+        (``every_condition`` as in ``start``)."""
         try:
             envelope = json.loads(state) if isinstance(state, str) else copy.deepcopy(dict(state))
         except json.JSONDecodeError as err:
@@ -490,7 +504,7 @@ class Instance:
         dct.pop("typename", None)
         try:
             workflow = _SERIALIZER.registry.convert_from_dict["BpmnWorkflow"](
-                dct, spec=spec.bpmn_spec, script_engine=_SCRIPT_ENGINE
+                dct, spec=spec.bpmn_spec, script_engine=_script_engine(every_condition)
             )
         except (KeyError, ValueError, TypeError) as err:
             raise StateError(f"实例状态无法恢复：{err!r}") from None
@@ -558,6 +572,11 @@ class Instance:
         """BPMN ids of the steps to highlight on the diagram."""
         return [task.task_spec.name for task in self._ready()]
 
+    def waiting(self) -> list[str]:
+        """Labels (「name」(id)) of the elements waiting for something other than a person, e.g. a parallel join
+        waiting for its other branches. A case with these and no ready task can never move on."""
+        return [_spec_label(task.task_spec) for task in self._workflow.get_tasks(state=TaskState.WAITING)]
+
     # -- acting
 
     def complete(
@@ -596,7 +615,7 @@ class Instance:
         try:
             task.run()
         except SpiffWorkflowException as err:
-            raise WorkflowError(f"办理「{step.name}」时出错：{err}") from err
+            raise _failure(err) from err
         self._run_engine()
         event = {
             "kind": "complete",
@@ -627,9 +646,56 @@ class Instance:
         return task
 
     def _run_engine(self) -> None:
+        """Run gateways and scripts up to the next person's step; ``StepFailed`` names the element that failed."""
+        ran = 0
+        started = time.perf_counter()
+
+        def count(task: Any) -> None:
+            nonlocal ran
+            ran += 1
+            if ran > MAX_ENGINE_STEPS:
+                reason = f"自动执行超过 {MAX_ENGINE_STEPS} 步仍未到达任何人员办理的步骤（流程中有不经过用户任务的循环）"
+                raise StepFailed(task.task_spec.name, _spec_label(task.task_spec), reason)
+            if time.perf_counter() - started > MAX_ENGINE_SECONDS:
+                reason = f"自动执行超过 {MAX_ENGINE_SECONDS:g} 秒仍未到达任何人员办理的步骤"
+                raise StepFailed(task.task_spec.name, _spec_label(task.task_spec), reason)
+
         try:
-            self._workflow.do_engine_steps()
+            self._workflow.do_engine_steps(will_complete_task=count)
         except SandboxViolation:
             raise
         except SpiffWorkflowException as err:
-            raise WorkflowError(f"流程执行出错：{err}") from err
+            raise _failure(err) from err
+
+
+def _spec_label(spec: Any) -> str:
+    element = getattr(spec, "bpmn_id", None) or getattr(spec, "name", "?")
+    name = (getattr(spec, "bpmn_name", None) or "").strip()
+    return f"「{name}」({element})" if name else f"({element})"
+
+
+def _cause_text(cause: BaseException) -> str:
+    if isinstance(cause, SandboxViolation):
+        return "；".join(cause.problems)
+    if isinstance(cause, NameError):
+        return f"变量「{cause.name}」未定义（流程数据中没有这个变量）"
+    if isinstance(cause, ZeroDivisionError):
+        return "除数为零"
+    if isinstance(cause, RecursionError | MemoryError):
+        return "超出运行限制"
+    return f"{type(cause).__name__}：{cause}"
+
+
+def _failure(err: SpiffWorkflowException) -> StepFailed:
+    """The Chinese report of an engine error, naming the element it happened in."""
+    task = getattr(err, "task", None)
+    spec = task.task_spec if task is not None else getattr(err, "task_spec", None)
+    element = str(getattr(spec, "bpmn_id", None) or getattr(spec, "name", "")) if spec is not None else ""
+    label = _spec_label(spec) if spec is not None else "流程"
+    if isinstance(err, CodeFailed):
+        reason = f"{err.kind} {err.source.strip()} 出错：{_cause_text(err.cause)}"
+    elif isinstance(spec, MultiChoice):
+        reason = "没有任何一条出口连线的条件成立，也没有默认连线"
+    else:
+        reason = str(err)
+    return StepFailed(element, label, reason)

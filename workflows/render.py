@@ -7,6 +7,7 @@ from xml.sax.saxutils import escape
 
 from lxml import etree
 
+from workflows import diagram_xml
 from workflows.roles import lane_label
 
 NS = {
@@ -36,8 +37,9 @@ def _wrap(text: str, width: int) -> list[str]:
 def render_svg(
     xml: str | bytes, current: frozenset[str] | set[str] = frozenset(), done: frozenset[str] | set[str] = frozenset()
 ) -> str:
-    """SVG of the diagram; elements in `current` are outlined in red, those in `done` in green."""
-    root = etree.fromstring(xml.encode("utf-8") if isinstance(xml, str) else xml)  # noqa: S320 - validated BPMN
+    """SVG of the diagram; elements in `current` are outlined in red, those in `done` in green.
+    ``DiagramError`` for XML that ``diagram_xml.parse`` refuses (a DOCTYPE or entities, or not XML)."""
+    root = diagram_xml.parse(xml)
     kinds: dict[str, tuple[str, str]] = {}
     for el in root.iter():
         if not isinstance(el.tag, str) or "id" not in el.attrib:

@@ -13,6 +13,10 @@ expression and script passes two gates:
    ``with``/``try``/``global``/``del``.
 2. RestrictedPython compilation, run with only ``SAFE_BUILTINS`` and RestrictedPython's guards, so
    attribute access, item access and writes go through guard functions as a second line of defence.
+   Every binary operator and f-string value also goes through a guard, and each run has a budget of
+   loop steps, time and memory (``workflows/budget.py``): ``'x' * 1000000000`` or a loop over a huge
+   range fails with a Chinese message instead of hanging the worker. The check also bounds the code's
+   size: ``MAX_SOURCE`` characters, ``MAX_NODES`` syntax nodes, ``MAX_DEPTH`` levels of nesting.
 
 Names that are neither whitelisted builtins nor assigned by the script are task-data variables
 (``decision``, ``subject_position``…); a missing one is a runtime ``NameError``.
@@ -22,22 +26,23 @@ from __future__ import annotations
 
 import ast
 import builtins
-import operator
 from collections.abc import Callable, Mapping
 from functools import lru_cache
 from types import CodeType, ModuleType
 from typing import Any, Literal
 
-from RestrictedPython import compile_restricted_eval, compile_restricted_exec
+from RestrictedPython import RestrictingNodeTransformer, compile_restricted_eval, compile_restricted_exec
 from RestrictedPython.Guards import (
     full_write_guard,
     guarded_iter_unpack_sequence,
     guarded_unpack_sequence,
-    safer_getattr,
 )
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
+from SpiffWorkflow.exceptions import SpiffWorkflowException
 
+from workflows import budget
 from workflows.errors import SandboxViolation
 
 Mode = Literal["eval", "exec"]
@@ -133,6 +138,26 @@ _REFUSED_CONSTRUCTS = {
     "Return": "不允许使用 return 语句",
 }
 _SILENT = (ast.alias, ast.arguments, ast.arg, ast.withitem, ast.excepthandler)
+MAX_SOURCE = 10_000  # characters of one condition or script
+MAX_NODES = 2_000  # syntax nodes
+MAX_DEPTH = 100  # levels of nesting
+
+
+def _size_problems(tree: ast.AST) -> list[str]:
+    """Too many nodes or too deep: refused before RestrictedPython's recursive compiler sees the tree."""
+    nodes = 0
+    deepest = 0
+    stack = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        nodes += 1
+        deepest = max(deepest, depth)
+        if nodes > MAX_NODES:
+            return [f"代码过于复杂（超过 {MAX_NODES} 个语法单元）"]
+        if deepest > MAX_DEPTH:
+            return [f"表达式嵌套过深（超过 {MAX_DEPTH} 层）"]
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return []
 
 
 def _problems_of(tree: ast.AST) -> list[str]:
@@ -146,6 +171,10 @@ def _problems_of(tree: ast.AST) -> list[str]:
             problems.append(line + _REFUSED_CONSTRUCTS.get(kind, f"不允许使用语法结构 {kind}"))
         elif isinstance(node, ast.BinOp | ast.AugAssign) and isinstance(node.op, ast.Pow):
             problems.append(f"{line}不允许使用幂运算（**）")
+        elif isinstance(node, ast.BinOp | ast.AugAssign) and isinstance(node.op, ast.LShift):
+            problems.append(f"{line}不允许使用左移运算（<<）")
+        elif isinstance(node, ast.Dict) and None in node.keys:
+            problems.append(f"{line}不允许使用 ** 展开字典")
         elif isinstance(node, ast.Name):
             if node.id.startswith("_"):
                 problems.append(f"{line}不允许使用以下划线开头的名称「{node.id}」")
@@ -166,16 +195,55 @@ def _problems_of(tree: ast.AST) -> list[str]:
 
 @lru_cache(maxsize=1024)
 def _check(source: str, mode: Mode) -> tuple[str, ...]:
+    if len(source) > MAX_SOURCE:
+        return (f"代码过长（{len(source)} 个字符，上限 {MAX_SOURCE}）",)
     try:
         tree = ast.parse(source, mode=mode)
     except SyntaxError as err:
         return (f"第{err.lineno or 1}行：语法错误（{err.msg}）",)
-    return tuple(_problems_of(tree))
+    except (RecursionError, MemoryError):
+        return (f"表达式嵌套过深（超过 {MAX_DEPTH} 层）",)
+    return tuple(_size_problems(tree) or _problems_of(tree))
 
 
 def check_code(source: str, mode: Mode) -> list[str]:
     """Reasons (in Chinese) why ``source`` may not run in a diagram; empty when it may."""
     return list(_check(source, mode))
+
+
+_BINOP_SYMBOLS: dict[type[ast.operator], str] = {
+    ast.Add: "+",
+    ast.Sub: "-",
+    ast.Mult: "*",
+    ast.Div: "/",
+    ast.FloorDiv: "//",
+    ast.Mod: "%",
+    ast.MatMult: "@",
+    ast.LShift: "<<",
+    ast.RShift: ">>",
+    ast.BitOr: "|",
+    ast.BitXor: "^",
+    ast.BitAnd: "&",
+}
+
+
+class _BudgetedTransformer(RestrictingNodeTransformer):
+    """RestrictedPython's policy, plus: ``a <op> b`` becomes ``_binop_('<op>', a, b)`` and an f-string field
+    ``{v}`` becomes ``{_format_(v)}``, so the budget sees every value that could grow (budget.py)."""
+
+    def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
+        node = self.node_contents_visit(node)
+        symbol = _BINOP_SYMBOLS.get(type(node.op))
+        if symbol is None:
+            return node
+        call = ast.Call(ast.Name("_binop_", ast.Load()), [ast.Constant(symbol), node.left, node.right], [])
+        return ast.fix_missing_locations(ast.copy_location(call, node))
+
+    def visit_FormattedValue(self, node: ast.FormattedValue) -> ast.AST:
+        node = self.node_contents_visit(node)
+        call = ast.Call(ast.Name("_format_", ast.Load()), [node.value], [])
+        node.value = ast.fix_missing_locations(ast.copy_location(call, node.value))
+        return node
 
 
 @lru_cache(maxsize=1024)
@@ -184,27 +252,10 @@ def _compile(source: str, mode: Mode) -> CodeType:
     if problems:
         raise SandboxViolation(problems, source)
     compiler = compile_restricted_eval if mode == "eval" else compile_restricted_exec
-    result = compiler(source, filename="<diagram>")
+    result = compiler(source, filename="<diagram>", policy=_BudgetedTransformer)
     if result.errors or result.code is None:
         raise SandboxViolation(list(result.errors) or ["无法编译"], source)
     return result.code
-
-
-_INPLACE_OPS: dict[str, Callable[[Any, Any], Any]] = {
-    "+=": operator.iadd,
-    "-=": operator.isub,
-    "*=": operator.imul,
-    "/=": operator.itruediv,
-    "//=": operator.ifloordiv,
-    "%=": operator.imod,
-}
-
-
-def _inplacevar(op: str, target: Any, value: Any) -> Any:
-    try:
-        return _INPLACE_OPS[op](target, value)
-    except KeyError:
-        raise SandboxViolation([f"不允许使用运算 {op}"]) from None
 
 
 def _apply(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -212,14 +263,16 @@ def _apply(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
 
 
 _GUARDS: dict[str, Any] = {
-    "__builtins__": SAFE_BUILTINS,
-    "_getattr_": safer_getattr,
-    "_getitem_": operator.getitem,
-    "_getiter_": iter,
+    "__builtins__": SAFE_BUILTINS | budget.BUILTINS,
+    "_getattr_": budget.guarded_getattr,
+    "_getitem_": budget.guarded_getitem,
+    "_getiter_": budget.guarded_iter,
     "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
     "_unpack_sequence_": guarded_unpack_sequence,
     "_write_": full_write_guard,
-    "_inplacevar_": _inplacevar,
+    "_inplacevar_": budget.guarded_inplace,
+    "_binop_": budget.guarded_binop,
+    "_format_": budget.guarded_format,
     "_apply_": _apply,
 }
 
@@ -237,12 +290,20 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
 
     def evaluate(self, expression: str, context: dict, external_context: Mapping | None = None) -> Any:
         code = _compile(expression, "eval")
-        return eval(code, _namespace(context, external_context))  # noqa: S307 — checked and RestrictedPython-compiled
+        token = budget.begin()
+        try:
+            return eval(code, _namespace(context, external_context))  # noqa: S307 — checked and RestrictedPython-compiled
+        finally:
+            budget.end(token)
 
     def execute(self, script: str, context: dict, external_context: Mapping | None = None) -> bool:
         code = _compile(script, "exec")
         namespace = _namespace(context, external_context)
-        exec(code, namespace)  # noqa: S102 — checked and RestrictedPython-compiled
+        token = budget.begin()
+        try:
+            exec(code, namespace)  # noqa: S102 — checked and RestrictedPython-compiled
+        finally:
+            budget.end(token)
         external = external_context or {}
         for key, value in namespace.items():
             if key.startswith("_") or key in external or callable(value) or isinstance(value, ModuleType):
@@ -254,15 +315,32 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
         raise SandboxViolation(["不支持服务任务（serviceTask）"])
 
 
+class CodeFailed(WorkflowTaskException):
+    """A condition or script of a diagram raised while it ran: ``kind`` (条件表达式 or 脚本), ``source`` and the
+    original ``cause`` (a ``NameError``, a ``BudgetExceeded``…), for the engine to report in Chinese."""
+
+    def __init__(self, task: Any, kind: str, source: str, cause: Exception) -> None:
+        super().__init__(f"{kind} {source.strip()} 出错", task=task, exception=cause)
+        self.kind = kind
+        self.source = source
+        self.cause = cause
+
+
 class RestrictedScriptEngine(PythonScriptEngine):
     """``PythonScriptEngine`` on the restricted environment; sandbox refusals surface as ``SandboxViolation``.
 
-    Spiff wraps any error of an expression in ``WorkflowTaskException``; a refusal is checked first so that
-    callers see the sandbox's own exception and message.
+    A refusal of the code itself is checked first so that callers see the sandbox's own exception and
+    message; an error while the code runs becomes ``CodeFailed``, which Spiff handles like its own
+    ``WorkflowTaskException`` and the engine reports with the element, the code and the cause.
+
+    ``every_condition`` (for dry runs): when a gateway evaluates its first outgoing condition, every other
+    one is evaluated too, so a condition that fails on the data at hand is found even if an earlier one
+    holds — the order of a gateway's flows is the modeler's, not the author's.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, every_condition: bool = False) -> None:
         super().__init__(environment=RestrictedEnvironment())
+        self.every_condition = every_condition
 
     def validate(self, expression: str) -> None:
         problems = check_code(expression, "eval")
@@ -270,9 +348,28 @@ class RestrictedScriptEngine(PythonScriptEngine):
             raise SandboxViolation(problems, expression)
 
     def evaluate(self, task: Any, expression: str, external_context: Mapping | None = None) -> Any:
+        result = self._evaluate(task, expression, external_context)
+        if self.every_condition:
+            conditions = [c.args[0] for c, _ in getattr(task.task_spec, "cond_task_specs", ()) if c is not None]
+            if conditions and conditions[0] == expression:
+                for other in conditions[1:]:
+                    self._evaluate(task, other, external_context)
+        return result
+
+    def _evaluate(self, task: Any, expression: str, external_context: Mapping | None) -> Any:
         _compile(expression, "eval")
-        return super().evaluate(task, expression, external_context)
+        try:
+            return self.environment.evaluate(expression, task.data, external_context)
+        except SpiffWorkflowException:
+            raise
+        except Exception as err:
+            raise CodeFailed(task, "条件表达式", expression, err) from err
 
     def execute(self, task: Any, script: str, external_context: Mapping | None = None) -> Any:
         _compile(script, "exec")
-        return super().execute(task, script, external_context)
+        try:
+            return self.environment.execute(script, task.data, external_context or {})
+        except SpiffWorkflowException:
+            raise
+        except Exception as err:
+            raise CodeFailed(task, "脚本", script, err) from err

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import io
+from decimal import Decimal
+
+import openpyxl
 import pytest
 
 from tests.factories import make_library_entry, make_log_entry, make_plan
@@ -33,7 +37,7 @@ def test_monthly_plan_export_is_a_workbook_with_chinese_headers_and_only_the_hea
     assert "attachment" in response.headers["Content-Disposition"]
     rows = xlsx_rows(response.data)
     assert rows[0][:4] == ("处室", "年度", "月份", "状态")
-    assert sorted(row[2] for row in rows[1:]) == ["10", "11"]
+    assert sorted(row[2] for row in rows[1:]) == [10, 11]  # numbers, not text
     assert {row[0] for row in rows[1:]} == {world.mine.name}
     assert {row[3] for row in rows[1:]} == {"草稿"}
 
@@ -57,3 +61,16 @@ def test_each_export_opens_in_openpyxl_for_the_office(client, login_as, world, m
     assert response.status_code == 200
     header = xlsx_rows(response.data)[0]
     assert header and all(any("\u4e00" <= ch <= "\u9fff" for ch in str(cell)) for cell in header), header
+
+
+@pytest.mark.parametrize("text", ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)"])
+def test_admin_export_writes_typed_text_as_literal_text_and_hours_as_numbers(client, login_as, world, text):
+    """R-RPT-2, issue 9 §8: a work-log description that looks like a formula comes back as exactly that
+    text, and the Decimal hours are numbers the office can sum."""
+    item = make_library_entry(world.mine)
+    make_log_entry(world.staff, item, description=text, hours=Decimal("2.50"))
+    login_as(world.staff)
+    sheet = openpyxl.load_workbook(io.BytesIO(client.get("/admin/worklogentry/export/xlsx/").data)).active
+    *_, hours, _confirmed, _status, description = sheet[2]  # column_list ends hours … description
+    assert (description.data_type, description.value) == ("s", text)
+    assert (hours.data_type, hours.value) == ("n", 2.5)

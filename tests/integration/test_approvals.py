@@ -26,7 +26,8 @@ from tests.factories import make_division, make_leader_of, make_library_entry, m
 from tests.querycount import assert_query_count  # noqa: F401 - a fixture
 from workflows.errors import DiagramError
 
-V2 = Path(__file__).resolve().parents[1] / "workflows" / "data" / "monthly_plan_v2.bpmn"
+DATA = Path(__file__).resolve().parents[1] / "workflows" / "data"
+V2 = DATA / "monthly_plan_v2.bpmn"
 
 
 @pytest.fixture
@@ -230,6 +231,48 @@ def test_an_unsafe_or_foreign_diagram_is_refused_at_upload(org):
     with pytest.raises(NotAllowed):
         approvals.upload_diagram("monthly_plan", V2.read_text(encoding="utf-8"), p["head"])
     assert WorkflowDiagram.select().where(WorkflowDiagram.version > 1).count() == 0
+
+
+@pytest.mark.parametrize(
+    ("xml", "expected"),
+    [
+        (DATA / "refused_external_entity.bpmn", ["DOCTYPE"]),
+        (DATA / "refused_billion_laughs.bpmn", ["DOCTYPE"]),
+        (V2.read_text(encoding="utf-8").replace("decision == 'approve'", "hours > 8", 1), ["gw_head_check", "hours"]),
+        (V2.read_text(encoding="utf-8").replace("outcome = 'approved'", "outcome = 'ok' * 1000000000"), ["序列过大"]),
+    ],
+    ids=["external-entity", "billion-laughs", "condition-on-unset-variable", "script-over-budget"],
+)
+def test_r_wf_1_an_upload_is_refused_before_it_is_stored(org, xml, expected):
+    """Issue 9 §9: a DOCTYPE is refused before anything else; otherwise the diagram is dry-run on every path with
+    the chain's sample data and refused naming the step where a path fails. Nothing is stored."""
+    _, p = org
+    text = xml.read_text(encoding="utf-8") if isinstance(xml, Path) else xml
+    with pytest.raises(DiagramError) as err:
+        approvals.upload_diagram("monthly_plan", text, p["office"])
+    assert all(any(word in problem for problem in err.value.problems) for word in expected), err.value.problems
+    assert WorkflowDiagram.select().where(WorkflowDiagram.version > 1).count() == 0
+
+
+def test_r_wf_1_a_stored_version_failing_at_run_time_is_a_refusal_not_a_crash(org):
+    """A version stored before the dry run existed, whose first gateway builds huge strings: submitting works,
+    completing the step is refused with the step named, and the case stays where it was."""
+    division, p = org
+    bad = (
+        V2.read_text(encoding="utf-8")
+        .replace("decision == 'approve'", "len('a' * 1000000000) > 0", 1)
+        .replace("decision == 'return'", "len('b' * 1000000000) > 0", 1)
+    )
+    approvals.install_bundled_diagrams()
+    WorkflowDiagram.create(chain="monthly_plan", version=2, xml=bad, sha256="x", uploaded_at=dt.datetime(2023, 10, 1))
+    plan = make_plan(division, weights=(70, 30))
+    approvals.start("monthly_plan", plan, p["head"])
+    task = _only_task(p["head"])
+    state = WorkflowCase.get().state
+    with pytest.raises(ApprovalError, match=r"「审核结果」\(gw_head_check\)") as err:
+        approvals.complete(task, p["head"], None, "已核对")
+    assert "序列过大" in str(err.value)
+    assert WorkflowCase.get().state == state and WorkflowTask.get_by_id(task.id).status == "open"
 
 
 def test_weekly_review_adjusts_hours_and_only_confirmed_hours_count(org):

@@ -621,3 +621,21 @@ def test_r_ui_1_the_result_screens_are_chinese_by_default_and_english_on_request
     assert "Annual score" not in chinese
     english = page(client, "/results/?lang=en")
     assert "Annual score" in english and "Export to Excel" in english and "年度得分" not in english
+
+
+def test_r_rpt_2_names_that_look_like_formulas_export_as_text_beside_numeric_hours(bureau, client, login_as):
+    """Issue 9 §8: the portal's tables export through the same cell rule as the admin: text is literal, never a
+    formula; Decimal hours stay numbers."""
+    names = ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)"]
+    people = [staff[0] for staff in bureau.staff]
+    with audit_suspended():
+        for person, name in zip(people, names, strict=True):
+            Person.update(name=name).where(Person.id == person.id).execute()
+    login_as(bureau.office)
+    response = client.get("/results/people?format=xlsx")
+    sheet_rows(response)  # a workbook
+    rows = {r[1].value: r for r in load_workbook(io.BytesIO(response.data)).active.iter_rows(min_row=2)}
+    for person, name in zip(people, names, strict=True):
+        row = rows[person.code]
+        assert (row[2].data_type, row[2].value) == ("s", name)
+        assert row[4].data_type == "n" and Decimal(str(row[4].value)) > 0, "annual performance hours"

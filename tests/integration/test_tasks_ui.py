@@ -506,6 +506,30 @@ def test_r_wf_1_an_invalid_diagram_is_refused_with_its_problems_in_chinese(org, 
     assert WorkflowDiagram.select().where(WorkflowDiagram.version > 1).count() == 0
 
 
+def test_r_wf_1_a_diagram_with_a_doctype_is_refused_on_upload_and_on_view(org, client, login_as):
+    """Issue 9 §9: the upload page lists the DOCTYPE refusal; a version that reached the database before the rule
+    (stored directly here) is shown as refused on its page and on its cases' tasks, not as a server error."""
+    division, p = org
+    entity = (V2.parent / "refused_external_entity.bpmn").read_bytes()
+    login_as(p["office"])
+    upload = {
+        "upload-chain": "monthly_plan",
+        "upload-note": "试验",
+        "upload-diagram": (io.BytesIO(entity), "entity.bpmn"),
+    }
+    response = client.post("/workflows/upload", data=upload, content_type="multipart/form-data")
+    assert response.status_code == 400
+    problems = text(re.search(r'id="upload-problems".*?</div>', response.get_data(as_text=True), re.S).group(0))
+    assert "DOCTYPE" in problems and "root:" not in problems
+    submitted_plan(division, p["head"], month=10)  # a case running on version 1
+    WorkflowDiagram.create(chain="monthly_plan", version=2, xml=entity.decode(), sha256="x", uploaded_at=clock.now())
+    page = get(client, "/workflows/monthly_plan/2", status=422)
+    assert "DOCTYPE" in text(page) and "root:" not in page
+    WorkflowDiagram.update(xml=entity.decode()).where(WorkflowDiagram.version == 1).execute()
+    response = client.get(f"/tasks/{open_task(p['office']).id}", follow_redirects=True)
+    assert response.status_code == 200 and "DOCTYPE" in text(response.get_data(as_text=True))
+
+
 def test_r_sec_1_only_the_office_or_director_uploads_a_diagram(org, client, login_as):
     _, p = org
     login_as(p["head"])

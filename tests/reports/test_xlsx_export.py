@@ -55,3 +55,24 @@ def test_sheet_title_drops_characters_excel_refuses_and_keeps_31():
 def test_a_row_of_the_wrong_length_is_refused():
     with pytest.raises(ValueError, match="row 1"):
         table_to_xlsx("t", ["a", "b"], [["only one"]])
+
+
+FORMULA_LOOKALIKES = ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)", "\t=1+1", "\r=1+1"]
+
+
+@pytest.mark.parametrize("text", FORMULA_LOOKALIKES)
+def test_text_that_looks_like_a_formula_is_exported_as_literal_text(text):
+    """R-RPT-2, issue 9 §8: text someone typed never becomes a formula in the office's workbook; numbers
+    around it stay numbers."""
+    sheet = load(table_to_xlsx("scores", ["备注", "得分", "人数"], [[text, Decimal("85.5"), 7]]))
+    note, score, count = sheet[2]
+    assert (note.data_type, note.value, note.quotePrefix) == ("s", text, True)
+    assert (score.data_type, score.value, score.number_format) == ("n", 85.5, "0.00")
+    assert (count.data_type, count.value) == ("n", 7)
+
+
+def test_plain_text_is_not_marked_and_characters_xml_cannot_hold_do_not_break_the_export():
+    sheet = load(table_to_xlsx("t", ["=表头"], [["规划 = 计划"], ["说明\x01\x0b"]]))
+    assert (sheet["A1"].value, sheet["A1"].data_type) == ("=表头", "s")
+    assert (sheet["A2"].value, sheet["A2"].quotePrefix) == ("规划 = 计划", False)
+    assert sheet["A3"].value == "说明"

@@ -14,6 +14,7 @@ from workflows.engine import (
     Instance,
     InvalidInput,
     StateError,
+    StepFailed,
     TaskNotReady,
     WorkflowError,
     load_bundled,
@@ -225,9 +226,11 @@ def test_a_completed_task_cannot_be_completed_again() -> None:
 
 
 def test_missing_routing_variable_is_a_clear_error() -> None:
-    """R-RUN-6: the weekly review routes on ``subject_position``; starting without it fails loudly."""
-    with pytest.raises(WorkflowError, match="流程执行出错"):
+    """R-RUN-6: the weekly review routes on ``subject_position``; starting without it fails loudly, naming the
+    gateway and the variable."""
+    with pytest.raises(WorkflowError, match="「被评定人职务」.*变量「subject_position」未定义") as err:
         Instance.start(load_bundled("weekly_review"), {})
+    assert isinstance(err.value, StepFailed) and err.value.element == "gw_subject_position"
 
 
 # -- load_spec
