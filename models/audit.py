@@ -32,6 +32,7 @@ GENESIS = "0" * 64
 CHAIN_LOCK = 0x61756469745F6C67  # pg_advisory_xact_lock key of the chain ("audit_lg")
 _COLUMNS = ("id", "action", "model", "record_id", "actor_id", "actor_name", "at", "before", "after", "prev_hash")
 _SELECT = ", ".join(f'"{c}"' for c in (*_COLUMNS, "hash"))
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # the document's keys come sorted
 
 
 class TrailIsAppendOnly(Exception):  # noqa: N818 - a refusal, like PeriodLocked
@@ -63,9 +64,8 @@ class AuditLog(pw.Model):
         if self._pk is not None and not kwargs.get("force_insert"):
             raise TrailIsAppendOnly("留痕记录不能修改")
         with _transaction():
-            values = {name: self.__data__.get(name) for name in self._meta.fields if name != "id"}
-            _link([values])
-            self.prev_hash, self.hash = values["prev_hash"], values["hash"]
+            (linked,) = _link([{name: self.__data__.get(name) for name in self._meta.fields}])
+            self.prev_hash, self.hash = linked["prev_hash"], linked["hash"]
             return super().save(*args, **kwargs)
 
     def delete_instance(self, *args: Any, **kwargs: Any) -> int:
@@ -98,8 +98,7 @@ def row_hash(
         "prev": prev_hash,
         "record_id": record_id,
     }
-    text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))  # keys already in sorted order
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return hashlib.sha256(_CANONICAL.encode(document).encode("utf-8")).hexdigest()
 
 
 def _is_postgres(database: pw.Database) -> bool:
@@ -125,22 +124,20 @@ def _head(database: pw.Database) -> str:
     return row[0] if row and row[0] else GENESIS
 
 
-def _link(rows: list[dict[str, Any]]) -> None:
-    """Set `prev_hash` and `hash` of rows about to be inserted, in this order, at the end of the chain."""
+def _link(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows as they will be stored, in this order at the end of the chain: `before` and `after` as their JSON
+    text (what the hash covers), `prev_hash` and `hash` set."""
     prev = _head(db.obj)
+    linked = []
     for row in rows:
-        row["hash"] = row_hash(
-            prev,
-            row["action"],
-            row["model"],
-            row["record_id"],
-            row.get("actor_id"),
-            row.get("actor_name", ""),
-            row["at"],
-            AuditLog.before.db_value(row.get("before")),
-            AuditLog.after.db_value(row.get("after")),
+        before, after = AuditLog.before.db_value(row.get("before")), AuditLog.after.db_value(row.get("after"))
+        actor_id, actor_name = row.get("actor_id"), row.get("actor_name", "")
+        digest = row_hash(
+            prev, row["action"], row["model"], row["record_id"], actor_id, actor_name, row["at"], before, after
         )
-        row["prev_hash"], prev = prev, row["hash"]
+        linked.append({**row, "before": before, "after": after, "prev_hash": prev, "hash": digest})
+        prev = digest
+    return linked
 
 
 def append(rows: list[dict[str, Any]]) -> None:
@@ -148,8 +145,13 @@ def append(rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
     with _transaction():
-        _link(rows)
-        AuditLog.insert_many(rows).execute()
+        linked = _link(rows)
+        for row in linked:  # stored as the text that was hashed, not serialised a second time
+            row["before"], row["after"] = (
+                pw.Value(row["before"], converter=False),
+                pw.Value(row["after"], converter=False),
+            )
+        AuditLog.insert_many(linked).execute()
 
 
 # --- verifying ---------------------------------------------------------------------------------------------------
