@@ -99,9 +99,6 @@ class AuditBatch:
         known = self._old.pop(id(instance), None)
         return known[1] if known is not None and known[0] is instance else None
 
-    def queue(self, action: str, instance: pw.Model, before: dict | None, after: dict | None) -> None:
-        self.rows.append(_audit_row(action, instance, before, after))
-
     def flush(self) -> None:
         if self.rows:
             _append(self.rows)
@@ -131,13 +128,13 @@ def _append(rows: list[dict[str, Any]]) -> None:
     append(rows)
 
 
-def _record(action: str, instance: pw.Model, before: dict | None, after: dict | None) -> None:
-    """One audit row: queued in the current batch, or chained and written now (inside the caller's transaction)."""
+def _record(*rows: dict[str, Any]) -> None:
+    """Audit rows: queued in the current batch, or chained and written now (inside the caller's transaction)."""
     batch = _batch.get()
     if batch is not None:
-        batch.queue(action, instance, before, after)
+        batch.rows.extend(rows)
     else:
-        _append([_audit_row(action, instance, before, after)])
+        _append(list(rows))
 
 
 def _audit_row(action: str, instance: pw.Model, before: dict | None, after: dict | None) -> dict[str, Any]:
@@ -259,7 +256,7 @@ class BaseModel(pw.Model):
             result = super().save(*args, **kwargs)
             if before is None:
                 after = _masked(_field_values(self), self)
-            _record("create" if before is None else "update", self, before, after)
+            _record(_audit_row("create" if before is None else "update", self, before, after))
         return result
 
     def delete_instance(self, *args: Any, **kwargs: Any) -> int:
@@ -268,7 +265,7 @@ class BaseModel(pw.Model):
             return super().delete_instance(*args, **kwargs)
         with self._meta.database.atomic() if _batch.get() is None else contextlib.nullcontext():
             result = super().delete_instance(*args, **kwargs)  # the write first, then the trail's head
-            _record("delete", self, _masked(_field_values(self), self), None)
+            _record(_audit_row("delete", self, _masked(_field_values(self), self), None))
             return result
 
 
@@ -296,8 +293,7 @@ def update_audited(query: pw.ModelSelect, **changes: Any) -> list[BaseModel]:
             pk = model._meta.primary_key
             model.update(**changes).where(pk.in_([row._pk for row, _, _ in changed])).execute()
             if not _audit_off.get():
-                for row, before, after in changed:
-                    _record("update", row, before, after)
+                _record(*(_audit_row("update", row, before, after) for row, before, after in changed))
     return [row for row, _, _ in changed]
 
 

@@ -37,6 +37,8 @@ def test_demo_seeds_the_eight_divisions_of_the_plan(runner, database):
     assert general == {"办公室", "政策法规处", "监察室"}
     for username in ("juzhang", "fenguan1", "jixiaoban", "chuzhang", "fuchuzhang", "keyuan", "jieyong"):
         assert username in result.output
+    verified = runner.invoke(args=["audit", "verify"])
+    assert verified.exit_code == 0 and "留痕链完整" in verified.output, "R-AUD-1: the demo's trail is one chain"
 
 
 def test_demo_people_cover_every_role(database):
