@@ -131,11 +131,13 @@ def _link(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     linked = []
     for row in rows:
         before, after = AuditLog.before.db_value(row.get("before")), AuditLog.after.db_value(row.get("after"))
-        actor_id, actor_name = row.get("actor_id"), row.get("actor_name", "")
-        digest = row_hash(
-            prev, row["action"], row["model"], row["record_id"], actor_id, actor_name, row["at"], before, after
+        record_id, actor_name = str(row["record_id"]), row.get("actor_name", "")  # as the columns give them back
+        actor_id = None if row.get("actor_id") is None else int(row["actor_id"])
+        digest = row_hash(prev, row["action"], row["model"], record_id, actor_id, actor_name, row["at"], before, after)
+        linked.append(
+            {**row, "record_id": record_id, "actor_id": actor_id, "actor_name": actor_name}
+            | {"before": before, "after": after, "prev_hash": prev, "hash": digest}
         )
-        linked.append({**row, "before": before, "after": after, "prev_hash": prev, "hash": digest})
         prev = digest
     return linked
 
