@@ -11,7 +11,8 @@ from models.assessment import (
     MassEvaluation,
     Veto,
 )
-from models.base import AuditLog, BaseModel, PeriodLocked, acting_as, audit_suspended, db, init_db
+from models.audit import AuditLog
+from models.base import BaseModel, PeriodLocked, acting_as, audit_suspended, db, init_db
 from models.documents import DocumentImmutable, IssuedDocument
 from models.org import (
     AssessmentYear,

@@ -1,10 +1,12 @@
-"""Database handle, the base model and the audit trail (R-AUD-1, R-DB-1).
+"""Database handle, the base model and how its writes are audited (R-AUD-1, R-DB-1).
 
 `db` is a DatabaseProxy bound by `init_db()` from a URL: SQLite by default (WAL, foreign keys on),
 PostgreSQL through `DATABASE_URL`. Every save and delete of a model instance writes an `AuditLog` row
-with who, when, and the field values before and after, so admin screens and services are audited alike.
-Hot paths that write several rows in one transaction (completing an approval step) wrap them in
-`audit_batch()`: the same audit rows, written in one statement at the end, without a savepoint per save.
+with who, when, and the field values before and after, so admin screens and services are audited alike;
+a save that changes nothing writes neither the record nor a row. Bulk changes go through `update_audited()`,
+never `Model.update()`. Hot paths that write several rows in one transaction (completing an approval step)
+wrap them in `audit_batch()`: the same audit rows, written in one statement at the end, without a savepoint
+per save. The trail itself — the table and its hash chain — is models/audit.py.
 """
 
 from __future__ import annotations
@@ -113,21 +115,18 @@ class AuditBatch:
         known = self._old.pop(id(instance), None)
         return known[1] if known is not None and known[0] is instance else None
 
-    def queue(self, action: str, instance: pw.Model, before: dict | None, after: dict | None) -> None:
-        self.rows.append(AuditLog.row(action, instance, before, after))
-
     def flush(self) -> None:
         if self.rows:
-            AuditLog.insert_many(self.rows).execute()
-            self.rows.clear()
+            _append(self.rows)
+            self.rows = []
 
 
 @contextlib.contextmanager
 def audit_batch() -> Iterator[AuditBatch]:
     """Inside an open transaction: audited saves and deletes skip their own savepoint and queue their audit rows,
-    which are written in one INSERT when the block ends (and dropped with the transaction if it raises). The
-    trail is the same as without the batch. Any error inside must end the transaction, which is the caller's
-    `db.atomic()` block, so a half-done save never commits."""
+    which are chained and written in one INSERT when the block ends (and dropped with the transaction if it
+    raises). The trail is the same as without the batch. Any error inside must end the transaction, which is the
+    caller's `db.atomic()` block, so a half-done save never commits."""
     if not db.in_transaction():
         raise RuntimeError("audit_batch() needs an open transaction")
     batch = AuditBatch()
@@ -137,6 +136,36 @@ def audit_batch() -> Iterator[AuditBatch]:
         batch.flush()
     finally:
         _batch.reset(token)
+
+
+def _append(rows: list[dict[str, Any]]) -> None:
+    from models.audit import append  # the trail's table is defined on this module's `db`
+
+    append(rows)
+
+
+def _record(*rows: dict[str, Any]) -> None:
+    """Audit rows: queued in the current batch, or chained and written now (inside the caller's transaction)."""
+    batch = _batch.get()
+    if batch is not None:
+        batch.rows.extend(rows)
+    else:
+        _append(list(rows))
+
+
+def _audit_row(action: str, instance: pw.Model, before: dict | None, after: dict | None) -> dict[str, Any]:
+    """The values of one audit row, stamped now with the current actor."""
+    actor_id, actor_name = current_actor()
+    return {
+        "at": dt.datetime.now(),
+        "actor_id": actor_id,
+        "actor_name": actor_name,
+        "action": action,
+        "model": type(instance).__name__,
+        "record_id": str(instance._pk),
+        "before": before,
+        "after": after,
+    }
 
 
 def _jsonable(value: Any) -> Any:
@@ -150,15 +179,20 @@ def _jsonable(value: Any) -> Any:
 
 
 MASK = "（已修改，内容不记录）"
+# Fields whose value is compared as the database would store it: 100 and Decimal("100.00") in a two-decimal
+# column, a date given as text, a JSON document with Decimals, are the same stored value.
+_STORED_FORM = (pw.DecimalField, pw.DateTimeField, pw.DateField, pw.TimeField)
 
 
 def _field_values(instance: BaseModel) -> dict[str, Any]:
-    """Field values for the trail; secrets and bulky fields (Meta.audit_exclude) appear only as a fingerprint, so
-    the trail shows *that* they changed without holding their content."""
+    """Field values for the trail, as they are (or would be) stored; secrets and bulky fields (Meta.audit_exclude)
+    appear only as a fingerprint, so the trail shows *that* they changed without holding their content."""
     values = {}
     excluded = getattr(instance._meta, "audit_exclude", ())
     for name, field in instance._meta.fields.items():
         raw = instance.__data__.get(field.name)
+        if raw is not None and isinstance(field, (*_STORED_FORM, JSONField)):
+            raw = field.python_value(field.db_value(raw))
         if name in excluded:
             values[name] = None if raw is None else hashlib.sha256(str(raw).encode("utf-8")).hexdigest()
             continue
@@ -169,6 +203,13 @@ def _field_values(instance: BaseModel) -> dict[str, Any]:
 def _masked(values: dict[str, Any], instance: BaseModel) -> dict[str, Any]:
     excluded = getattr(instance._meta, "audit_exclude", ())
     return {k: (MASK if k in excluded and v is not None else v) for k, v in values.items()}
+
+
+def _changes(old: BaseModel, new: BaseModel) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The fields whose stored value differs, before and after, masked for the trail; empty when none does."""
+    before, after = _field_values(old), _field_values(new)
+    changed = [k for k in after if after[k] != before.get(k)]
+    return _masked({k: before.get(k) for k in changed}, new), _masked({k: after[k] for k in changed}, new)
 
 
 _UNCHECKED = object()
@@ -217,11 +258,13 @@ class BaseModel(pw.Model):
         _refuse_closed(self.locked_period())
 
     def save(self, *args: Any, **kwargs: Any) -> int:
-        audit = not _audit_off.get() and not isinstance(self, AuditLog)
+        """Write the record and its audit row: "create" with every value, or "update" with the changed fields
+        before and after. A record whose stored values would not change is not written, and leaves no row. A
+        record its chain owns is checked against the chain's rules first (models/guard.py)."""
+        audit = not _audit_off.get()
         batch = _batch.get()
         creating = self._pk is None or kwargs.get("force_insert", False)
         old = batch.old_row(self) if batch is not None and not creating else None
-        before = None
         checked: Any = _UNCHECKED
         guarded = guard.spec_of(type(self)) is not None and not guard.in_chain()
         if (audit or guarded) and not creating:
@@ -235,43 +278,20 @@ class BaseModel(pw.Model):
         period = self.locked_period()
         if period != checked:  # a record staying in its period is checked once
             _refuse_closed(period)
+        before = after = None
         if old is not None:
-            before = _field_values(old)
-        if batch is not None:
-            with guard.instance_checked():
-                return self._save_in_batch(batch, audit, before, *args, **kwargs)
-        with self._meta.database.atomic(), guard.instance_checked():
-            result = super().save(*args, **kwargs)
-            if audit:
-                after = _field_values(self)
-                if before is not None:
-                    changed = {k for k in after if after[k] != before.get(k)}
-                    if not changed:
-                        return result
-                    before = {k: before.get(k) for k in changed}
-                    after = {k: after[k] for k in changed}
-                before = _masked(before, self) if before is not None else None
-                AuditLog.record("create" if before is None else "update", self, before, _masked(after, self))
-        return result
-
-    def _save_in_batch(self, batch: AuditBatch, audit: bool, before: dict | None, *args: Any, **kwargs: Any) -> int:
-        """`save()` inside `audit_batch()`: the caller's transaction stands in for the savepoint and the audit row
-        is queued. A row whose old values are known and equal the new ones is not written again (nor audited, as
-        ever)."""
-        if before is None:
-            result = super().save(*args, **kwargs)
-            if audit:
-                batch.queue("create", self, None, _masked(_field_values(self), self))
-            return result
-        after = _field_values(self)
-        changed = {k for k in after if after[k] != before.get(k)}
-        if not changed:
-            self._dirty.clear()
-            return 1
-        result = super().save(*args, **kwargs)
-        if audit:
-            before = {k: before.get(k) for k in changed}
-            batch.queue("update", self, _masked(before, self), _masked({k: after[k] for k in changed}, self))
+            before, after = _changes(old, self)
+            if not after:
+                self._dirty.clear()
+                return 1
+        with guard.instance_checked():
+            if not audit:
+                return super().save(*args, **kwargs)
+            with self._meta.database.atomic() if batch is None else contextlib.nullcontext():
+                result = super().save(*args, **kwargs)
+                if before is None:
+                    after = _masked(_field_values(self), self)
+                _record(_audit_row("create" if before is None else "update", self, before, after))
         return result
 
     @classmethod
@@ -295,16 +315,44 @@ class BaseModel(pw.Model):
         if guard.spec_of(type(self)) is not None and not guard.in_chain():
             stored = type(self).get_or_none(type(self)._meta.primary_key == self._pk)
             guard.check_delete(self, stored)
-        batch = _batch.get()
-        if batch is not None:
-            if not _audit_off.get():
-                batch.queue("delete", self, _masked(_field_values(self), self), None)
-            with guard.instance_checked():
+        with guard.instance_checked():
+            if _audit_off.get():
                 return super().delete_instance(*args, **kwargs)
-        with self._meta.database.atomic(), guard.instance_checked():
+            with self._meta.database.atomic() if _batch.get() is None else contextlib.nullcontext():
+                result = super().delete_instance(*args, **kwargs)  # the write first, then the trail's head
+                _record(_audit_row("delete", self, _masked(_field_values(self), self), None))
+                return result
+
+
+def update_audited(query: pw.ModelSelect, **changes: Any) -> list[BaseModel]:
+    """Set `changes` on every row `query` selects, in one UPDATE, and leave an audit row for each row that
+    changes — what `Model.update()` does without the trail. The rows are read first (FOR UPDATE on PostgreSQL),
+    and the period lock is checked for each, before and after. Returns the rows changed, with their new values."""
+    model = query.model
+    if isinstance(db.obj, pw.PostgresqlDatabase):
+        query = query.for_update()
+    changed: list[tuple[BaseModel, dict[str, Any], dict[str, Any]]] = []
+    with db.atomic() if _batch.get() is None else contextlib.nullcontext():
+        for row in query:
+            old = type(row)()
+            old.__data__ = dict(row.__data__)
+            _refuse_closed(old.locked_period())
+            for name, value in changes.items():
+                setattr(row, name, value)
+            if row.locked_period() != old.locked_period():
+                _refuse_closed(row.locked_period())
+            if guard.spec_of(model) is not None and not guard.in_chain():
+                guard.check_save(row, old)
+            before, after = _changes(old, row)
+            if after:
+                changed.append((row, before, after))
+        if changed:
+            pk = model._meta.primary_key
+            with guard.instance_checked():
+                model.update(**changes).where(pk.in_([row._pk for row, _, _ in changed])).execute()
             if not _audit_off.get():
-                AuditLog.record("delete", self, _masked(_field_values(self), self), None)
-            return super().delete_instance(*args, **kwargs)
+                _record(*(_audit_row("update", row, before, after) for row, before, after in changed))
+    return [row for row, _, _ in changed]
 
 
 class JSONField(pw.TextField):
@@ -333,39 +381,10 @@ def Hours(**kwargs: Any) -> pw.DecimalField:  # noqa: N802
     return pw.DecimalField(decimal_places=2, auto_round=True, rounding=decimal.ROUND_HALF_UP, **kwargs)
 
 
-class AuditLog(pw.Model):
-    """留痕: one row per change of a record — who, when, which record, values before and after (R-AUD-1)."""
+def __getattr__(name: str) -> Any:
+    """`from models.base import AuditLog` keeps working; the table lives in models/audit.py."""
+    if name == "AuditLog":
+        from models.audit import AuditLog
 
-    at = pw.DateTimeField(default=dt.datetime.now, index=True)
-    actor_id = pw.IntegerField(null=True, index=True)
-    actor_name = pw.CharField(max_length=100, default="")
-    action = pw.CharField(max_length=10)
-    model = pw.CharField(max_length=60, index=True)
-    record_id = pw.CharField(max_length=60, index=True)
-    before = JSONField(null=True)
-    after = JSONField(null=True)
-
-    class Meta:
-        database = db
-        legacy_table_names = False
-        table_name = "audit_log"
-        indexes = ((("model", "record_id"), False),)
-
-    @classmethod
-    def record(cls, action: str, instance: pw.Model, before: dict | None, after: dict | None) -> AuditLog:
-        return cls.create(**cls.row(action, instance, before, after))
-
-    @staticmethod
-    def row(action: str, instance: pw.Model, before: dict | None, after: dict | None) -> dict[str, Any]:
-        """The values of one audit row, stamped now with the current actor."""
-        actor_id, actor_name = current_actor()
-        return {
-            "at": dt.datetime.now(),
-            "actor_id": actor_id,
-            "actor_name": actor_name,
-            "action": action,
-            "model": type(instance).__name__,
-            "record_id": str(instance._pk),
-            "before": before,
-            "after": after,
-        }
+        return AuditLog
+    raise AttributeError(name)

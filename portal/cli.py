@@ -1,14 +1,16 @@
-"""Command-line: `flask --app portal migrate | demo [--reset] | score | notice | account …`. Every command is a
-`portal.commandline.BureauCommand`: bad input is one Chinese line on stderr and exit 2."""
+"""Command-line: `flask --app portal migrate | demo [--reset] | score | notice | account … | audit verify`.
+Every command is a `portal.commandline.BureauCommand`: bad input is one Chinese line on stderr and exit 2."""
 
 from __future__ import annotations
+
+import time
 
 import click
 from flask import Flask
 
-from models import db
+from models import audit, db
 from models.migrate import upgrade
-from portal.commandline import OUT_FILE, YEAR
+from portal.commandline import OUT_FILE, YEAR, BureauGroup
 
 
 def init_app(app: Flask) -> None:
@@ -17,6 +19,7 @@ def init_app(app: Flask) -> None:
 
     app.cli.add_command(notice_command)
     app.cli.add_command(account_command)
+    app.cli.add_command(audit_command)
 
     @app.cli.command("migrate")
     def migrate_command() -> None:
@@ -73,3 +76,32 @@ def init_app(app: Flask) -> None:
         click.echo(f"{snapshot}：已保存（输入 SHA-256 {snapshot.input_sha256[:12]}…）")
         for warning in snapshot.warnings:
             click.echo(f"  提示：{warning}")
+
+
+@click.group("audit", cls=BureauGroup)
+def audit_command() -> None:
+    """The audit trail (留痕, R-AUD-1)."""
+
+
+def _where_broken(broken: audit.Break) -> str:
+    if broken.kind == audit.CONTENT_CHANGED:
+        return f"留痕链在 id {broken.row_id} 处断开：该行内容已被改动，与其哈希不符。"
+    if broken.kind == audit.OUT_OF_CHAIN:
+        return f"留痕链在 id {broken.row_id} 处断开：该行不在链中，是事后插入的。"
+    before = f"与前一行（id {broken.previous_id}）之间" if broken.previous_id is not None else "之前（链首）"
+    return f"留痕链在 id {broken.row_id} 处断开：它{before}有记录被删除，或前一行被改写后重算了哈希。"
+
+
+@audit_command.command("verify")
+def verify_command() -> None:
+    """Walk the hash chain of the audit trail in id order; exit 1 at the first broken link."""
+    started = time.perf_counter()
+    with db.connection_context():
+        result = audit.verify()
+    seconds = time.perf_counter() - started
+    if result.broken is not None:
+        click.echo(_where_broken(result.broken), err=True)
+        click.echo(f"此前 {result.rows} 行完好。", err=True)
+        raise SystemExit(1)
+    head = f"，末行 id {result.head_id}，哈希 {result.head_hash}" if result.head_id is not None else ""
+    click.echo(f"留痕链完整：共 {result.rows} 行{head}（用时 {seconds:.1f} 秒）。")

@@ -40,7 +40,7 @@ from models import (
     WorkLogEntry,
     db,
 )
-from models.base import audit_batch
+from models.base import audit_batch, update_audited
 from models.guard import chain_write
 from services import calendar as workdays
 from services import clock
@@ -456,30 +456,39 @@ def _due_for(view: Any, default: Callable[[], dt.date]) -> dt.date:
 
 
 def _sync_tasks(
-    case: WorkflowCase, inst: Instance, event: dict | None, actor: Person | None, was_ready: frozenset[str]
+    case: WorkflowCase,
+    inst: Instance,
+    event: dict | None,
+    actor: Person | None,
+    was_ready: frozenset[str],
+    done: WorkflowTask | None = None,
 ) -> None:
-    """Keep the open-task table in step with the engine: close the completed task, cancel open tasks the engine
-    no longer waits for, open the new ready ones.
+    """Keep the open-task table in step with the engine: close the completed task (`done`, its row, registered
+    with the audit batch), cancel open tasks the engine no longer waits for, open the new ready ones. Each change
+    of a row leaves its audit row (R-AUD-1).
 
     The table has a row for every task that was ever ready, and its open rows are the tasks ready in the stored
     state: `was_ready`, the ready tasks of the restored instance (none for a new case). SpiffWorkflow never
     makes a task ready twice (a loop back creates new tasks), so the rows to add are the ready tasks that were
     not ready before, and open rows go stale only when a task that was ready no longer is."""
     now = clock.now()
-    if event is not None:
-        WorkflowTask.update(
-            status="done",
-            completed_by=actor,
-            completed_at=now,
-            decision=event.get("decision"),
-            comment=event.get("comment", ""),
-        ).where(WorkflowTask.case == case, WorkflowTask.task_id == event["task_id"]).execute()
+    if event is not None and done is not None:
+        done.status = "done"
+        done.completed_by = actor
+        done.completed_at = now
+        done.decision = event.get("decision")
+        done.comment = event.get("comment", "")
+        done.save()
     ready = {view.id: view for view in inst.ready_tasks()}
     if was_ready - ready.keys() - {event["task_id"] if event else None}:
-        stale = WorkflowTask.update(status="cancelled").where(
-            WorkflowTask.case == case, WorkflowTask.status == "open", WorkflowTask.task_id.not_in(list(ready) or [""])
+        update_audited(
+            WorkflowTask.select().where(
+                WorkflowTask.case == case,
+                WorkflowTask.status == "open",
+                WorkflowTask.task_id.not_in(list(ready) or [""]),
+            ),
+            status="cancelled",
         )
-        stale.execute()
     default_due: list[dt.date] = []
 
     def three_workdays() -> dt.date:
@@ -604,7 +613,7 @@ def complete(task: WorkflowTask, actor: Person, decision: str | None, comment: s
     """Complete a waiting step for `actor` (403 unless the lane means them), in one transaction with its effect.
 
     About ten statements: the task, its case and diagram in one locked read; the history event; the task
-    table; the case; the record; the audit rows of all of them in one insert at the end."""
+    table; the case; the record; the audit rows of all of them chained and inserted at the end (R-AUD-1)."""
     with db.atomic(), audit_batch() as batch, chain_write("step"):
         task = _task_for_update(task.id)
         if not may_act(actor, task):
@@ -619,18 +628,20 @@ def complete(task: WorkflowTask, actor: Person, decision: str | None, comment: s
         except WorkflowError as exc:
             raise ApprovalError(str(exc)) from exc
         subject = _subject_for_update(case)
-        batch.loaded(case, subject)
+        batch.loaded(task, case, subject)
         _event_row(case, actor, task.name, event.get("decision") or "submit", comment)
-        _sync_tasks(case, inst, event, actor, was_ready)
+        _sync_tasks(case, inst, event, actor, was_ready, task)
         CHAINS[case.chain].on_change(subject, inst, event, actor)
     return case
 
 
 def claim(task: WorkflowTask, actor: Person) -> None:
     """A member of a group lane takes the task so the others see it is being handled."""
-    if task.assignee_id is not None or not may_act(actor, task):
-        raise NotAllowed("您无权认领此任务")
-    with db.atomic():
+    with db.atomic(), audit_batch() as batch:
+        task = _task_for_update(task.id)
+        if task.assignee_id is not None or not may_act(actor, task):
+            raise NotAllowed("您无权认领此任务")
+        batch.loaded(task)
         task.assignee = actor
         task.save()
         _event_row(task.case, actor, task.name, "claim")
@@ -642,9 +653,11 @@ def reassign(task: WorkflowTask, to: Person, reason: str, actor: Person) -> None
         raise NotAllowed("只有局绩效办可以转办任务")
     if not reason.strip():
         raise ApprovalError("转办时请说明原因")
-    if task.status != "open":
-        raise ApprovalError("任务已办结，不能转办")
-    with db.atomic():
+    with db.atomic(), audit_batch() as batch:
+        task = _task_for_update(task.id)
+        if task.status != "open":
+            raise ApprovalError("任务已办结，不能转办")
+        batch.loaded(task)
         task.assignee = to
         task.save()
         _event_row(task.case, actor, task.name, "reassign", f"转办给 {to.name}：{reason}")

@@ -44,6 +44,7 @@ from models import (
     WorkLogEntry,
     db,
 )
+from models.base import audit_batch, update_audited
 
 COUNTED_LOG_STATUSES = ("confirmed", "adjusted")
 BATCH = 1000
@@ -289,9 +290,11 @@ def store(
             deductions.setdefault((item["division"], item["month"]), []).append(
                 {"item": item["item"], "weight": item["weight"], "lost": str(lost)}
             )
-    with db.atomic():
+    # The audit rows are queued and chained at the end: on PostgreSQL the chain's lock is then held for the commit
+    # only, not while the result rows go in (R-AUD-1).
+    with db.atomic(), audit_batch():
         last = ScoreSnapshot.select(pw.fn.MAX(ScoreSnapshot.version)).where(ScoreSnapshot.year == year).scalar() or 0
-        ScoreSnapshot.update(current=False).where(ScoreSnapshot.year == year).execute()
+        update_audited(ScoreSnapshot.select().where(ScoreSnapshot.year == year, ScoreSnapshot.current), current=False)
         snapshot = ScoreSnapshot.create(
             year=year,
             version=last + 1,

@@ -10,8 +10,10 @@ Every admin view reads `OWNERSHIP` (ownership.py) and `services.access.scope_of`
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import peewee as pw
@@ -112,6 +114,28 @@ def _already_joined(query: pw.ModelSelect, model_class: Any) -> bool:
 # ---- forms --------------------------------------------------------------------------------------------
 
 
+def same_as_shown(stored: Any, submitted: Any) -> bool:
+    """Whether a submitted value is the stored one as the form showed it: a datetime to the second, a text with
+    the browser's CRLF line ends. (NULL comes back as NULL, and decimals in another notation are the model's
+    concern: it compares values as they would be stored.)"""
+    if isinstance(stored, dt.datetime) and isinstance(submitted, dt.datetime):
+        return stored.replace(microsecond=0) == submitted
+    if isinstance(stored, str) and isinstance(submitted, str):
+        return stored.replace("\r\n", "\n") == submitted.replace("\r\n", "\n")
+    return False
+
+
+@contextlib.contextmanager
+def keeping_values_as_shown(record: pw.Model) -> Iterator[None]:
+    """Around a form's `populate_obj(record)` of a stored record: each value the form gives back as it showed it
+    stays the stored one, so a form submitted untouched changes nothing — no write, no audit row (R-AUD-1)."""
+    stored = dict(record.__data__)
+    yield
+    for name, value in stored.items():
+        if record.__data__.get(name) != value and same_as_shown(value, record.__data__.get(name)):
+            record.__data__[name] = value
+
+
 class AdminForm(BaseForm, FlaskForm):
     """Flask-Admin's form with Flask-WTF's CSRF token (R-SEC-1): the same token `CSRFProtect` checks."""
 
@@ -138,7 +162,8 @@ class ScopedInlineFormList(InlineModelFormList):
             created = child is None
             if created:
                 child = self.model()
-            entry.populate_obj(child, None)
+            with contextlib.nullcontext() if created else keeping_values_as_shown(child):
+                entry.populate_obj(child, None)
             setattr(child, self._pk, None if created else existing[str(entry.get_pk())]._pk)
             setattr(child, self.prop, parent_id)
             self.inline_view._on_model_change(entry, child, created)
@@ -462,7 +487,8 @@ class BureauModelView(ModelView):
     def update_model(self, form: Form, model: Any) -> bool:
         try:
             with self.model._meta.database.atomic():
-                form.populate_obj(model)
+                with keeping_values_as_shown(model):
+                    form.populate_obj(model)
                 self._on_model_change(form, model, False)
                 model.save()
                 _save_inline(form, model)

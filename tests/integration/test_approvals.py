@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
+import peewee as pw
 import pytest
 
 from models import (
@@ -18,7 +19,9 @@ from models import (
     WorkflowEvent,
     WorkflowTask,
     acting_as,
+    db,
 )
+from models.audit import verify
 from models.base import MASK
 from services import approvals
 from services.approvals import ApprovalError, NotAllowed
@@ -75,47 +78,73 @@ def test_monthly_plan_climbs_office_leader_director_and_comes_into_force(org):
     ]
 
 
-def test_completing_a_step_runs_ten_statements(org, assert_query_count):  # noqa: F811 - the fixture
+def test_completing_a_step_runs_eleven_statements_and_one_more_for_the_chain_lock(
+    org,
+    assert_query_count,  # noqa: F811 - the fixture
+):
     """Issue 5 speed: one locked read of task, case and diagram; the record; the event; the task table (done
-    row, next step's assignee, calendar, new row); the case; the period lock; the audit rows in one insert."""
+    row, next step's assignee, calendar, new row); the case; the period lock; the audit trail's head and the
+    audit rows in one insert (R-AUD-1) — on PostgreSQL after the chain's advisory lock."""
     division, p = org
     approvals.start("monthly_plan", make_plan(division, weights=(70, 30)), p["head"], "请审核")
     task = _only_task(p["office"])
-    with assert_query_count(10):
+    with assert_query_count(12 if isinstance(db.obj, pw.PostgresqlDatabase) else 11):
         approvals.complete(task, p["office"], "approve", "同意")
     assert _only_task(p["leader"]).status == "open"
 
 
 def test_completing_a_step_is_audited_like_single_saves(org):
-    """R-AUD-1: the history event, the next step's task, the case and the record each leave their row, with the
-    case state masked and an unchanged record left out, as any save would."""
+    """R-AUD-1: the history event, the task done (who, when, open → done), the next step's task, the case and the
+    record each leave their row, with the case state masked and an unchanged record left out, as any save would."""
     division, p = org
     plan = make_plan(division, weights=(70, 30))
     approvals.start("monthly_plan", plan, p["head"], "请审核")
-    trail = []
+    trail, tasks = [], []
     for role in ("office", "leader", "director"):
         last = AuditLog.select().order_by(AuditLog.id.desc()).first().id
+        tasks.append(_only_task(p[role]))
         with acting_as(p[role].id, p[role].name):
-            approvals.complete(_only_task(p[role]), p[role], "approve", "同意")
+            approvals.complete(tasks[-1], p[role], "approve", "同意")
         rows = list(AuditLog.select().where(AuditLog.id > last).order_by(AuditLog.id))
         assert {r.actor_name for r in rows} == {p[role].name}
         trail.append(rows)
     assert [(r.action, r.model) for r in trail[0]] == [
         ("create", "WorkflowEvent"),
+        ("update", "WorkflowTask"),
         ("create", "WorkflowTask"),
         ("update", "WorkflowCase"),
     ]
-    event, task, case = trail[0]
+    event, done, task, case = trail[0]
     assert event.after["step"] == "局绩效办复核" and event.after["comment"] == "同意"
+    assert done.record_id == str(tasks[0].id)
+    assert done.before == {
+        "status": "open",
+        "completed_by": None,
+        "completed_at": None,
+        "decision": None,
+        "comment": "",
+    }
+    assert {k: done.after[k] for k in ("status", "completed_by", "decision", "comment")} == {
+        "status": "done",
+        "completed_by": p["office"].id,
+        "decision": "approve",
+        "comment": "同意",
+    }
+    assert done.after["completed_at"] == WorkflowTask.get_by_id(tasks[0].id).completed_at.isoformat()
     assert task.after["lane"] == "leader" and task.after["assignee"] == p["leader"].id
     assert case.before["state"] == case.after["state"] == MASK
     assert {"state", "updated_at"} <= set(case.after) <= {"state", "updated_at", "finished", "outcome"}
     assert [(r.action, r.model) for r in trail[2]] == [
         ("create", "WorkflowEvent"),
+        ("update", "WorkflowTask"),
         ("update", "WorkflowCase"),
         ("update", "MonthlyPlan"),
     ]
-    finished, record = trail[2][1:]
+    closed, finished, record = trail[2][1:]
+    assert closed.record_id == str(tasks[2].id) and (closed.before["status"], closed.after["status"]) == (
+        "open",
+        "done",
+    )
     assert (finished.before["finished"], finished.after["finished"], finished.after["outcome"]) == (
         False,
         True,
@@ -123,6 +152,86 @@ def test_completing_a_step_is_audited_like_single_saves(org):
     )
     assert record.before["status"] == "in_review" and record.after["status"] == "approved"
     assert record.record_id == str(plan.id) and set(record.after) == {"status", "approved_at"}
+
+
+# The office and the leader review at once; the office's answer ends the case and cancels the leader's task.
+PARALLEL_PLAN = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="defs_parallel" targetNamespace="http://bpmn.io/schema/bpmn">
+  <bpmn:process id="monthly_plan" name="月度绩效计划审批（会签）" isExecutable="true">
+    <bpmn:laneSet id="lanes">
+      <bpmn:lane id="lane_division" name="division">
+        <bpmn:flowNodeRef>start</bpmn:flowNodeRef>
+        <bpmn:flowNodeRef>division_submit</bpmn:flowNodeRef>
+        <bpmn:flowNodeRef>split</bpmn:flowNodeRef>
+      </bpmn:lane>
+      <bpmn:lane id="lane_office" name="office">
+        <bpmn:flowNodeRef>office_review</bpmn:flowNodeRef>
+        <bpmn:flowNodeRef>end_office</bpmn:flowNodeRef>
+      </bpmn:lane>
+      <bpmn:lane id="lane_leader" name="leader">
+        <bpmn:flowNodeRef>leader_approve</bpmn:flowNodeRef>
+        <bpmn:flowNodeRef>end_leader</bpmn:flowNodeRef>
+      </bpmn:lane>
+    </bpmn:laneSet>
+    <bpmn:startEvent id="start" name="发起" />
+    <bpmn:userTask id="division_submit" name="提交月度计划" />
+    <bpmn:parallelGateway id="split" name="同时送审" />
+    <bpmn:userTask id="office_review" name="局绩效办复核" />
+    <bpmn:userTask id="leader_approve" name="分管领导审批" />
+    <bpmn:endEvent id="end_office" name="绩效办办结">
+      <bpmn:terminateEventDefinition id="terminate" />
+    </bpmn:endEvent>
+    <bpmn:endEvent id="end_leader" name="完成" />
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="division_submit" />
+    <bpmn:sequenceFlow id="f2" sourceRef="division_submit" targetRef="split" />
+    <bpmn:sequenceFlow id="f3" sourceRef="split" targetRef="office_review" />
+    <bpmn:sequenceFlow id="f4" sourceRef="split" targetRef="leader_approve" />
+    <bpmn:sequenceFlow id="f5" sourceRef="office_review" targetRef="end_office" />
+    <bpmn:sequenceFlow id="f6" sourceRef="leader_approve" targetRef="end_leader" />
+  </bpmn:process>
+</bpmn:definitions>
+"""
+
+
+def test_r_aud_1_claiming_reassigning_completing_and_cancelling_a_task_are_audited(org):
+    """R-AUD-1: every change of a task's status or assignee leaves an audit row — who, when, before → after —
+    and the trail still verifies."""
+    division, p = org
+    office = p["office"]
+    approvals.upload_diagram("monthly_plan", PARALLEL_PLAN, office)
+    approvals.start("monthly_plan", make_plan(division), p["head"])
+    office_task, leader_task = _only_task(office), _only_task(p["leader"])
+    last = AuditLog.select().order_by(AuditLog.id.desc()).first().id
+    with acting_as(office.id, office.name):
+        approvals.claim(office_task, office)
+        approvals.reassign(leader_task, p["other_leader"], "分管领导出差", office)
+        approvals.complete(office_task, office, None, "已复核")
+    rows = list(
+        AuditLog.select()
+        .where(AuditLog.id > last, AuditLog.model == "WorkflowTask", AuditLog.action == "update")
+        .order_by(AuditLog.id)
+    )
+    assert {(r.actor_id, r.actor_name) for r in rows} == {(office.id, office.name)}
+    assert all(r.at is not None for r in rows)
+    done = WorkflowTask.get_by_id(office_task.id)
+    assert [(int(r.record_id), r.before, r.after) for r in rows] == [
+        (office_task.id, {"assignee": None}, {"assignee": office.id}),
+        (leader_task.id, {"assignee": p["leader"].id}, {"assignee": p["other_leader"].id}),
+        (
+            office_task.id,
+            {"status": "open", "completed_by": None, "completed_at": None, "decision": None, "comment": ""},
+            {
+                "status": "done",
+                "completed_by": office.id,
+                "completed_at": done.completed_at.isoformat(),
+                "decision": "submit",
+                "comment": "已复核",
+            },
+        ),
+        (leader_task.id, {"status": "open"}, {"status": "cancelled"}),
+    ]
+    assert WorkflowTask.get_by_id(leader_task.id).status == "cancelled"
+    assert verify().intact
 
 
 def test_a_plan_whose_weights_do_not_sum_to_100_is_not_submitted(org):

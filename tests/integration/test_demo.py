@@ -38,6 +38,8 @@ def test_demo_seeds_the_eight_divisions_of_the_plan(runner, database):
     for username in ("juzhang", "fenguan1", "jixiaoban", "chuzhang", "fuchuzhang", "keyuan", "jieyong", "guanliyuan"):
         assert username in result.output
     assert f"密码均为 {demo.DEMO_PASSWORD}" in result.output
+    verified = runner.invoke(args=["audit", "verify"])
+    assert verified.exit_code == 0 and "留痕链完整" in verified.output, "R-AUD-1: the demo's trail is one chain"
 
 
 def test_demo_people_cover_every_role(database):

@@ -10,11 +10,23 @@ import peewee as pw
 import pytest
 
 import models
-from models import AuditLog, ClosedPeriod, Division, MonthlyPlan, PeriodLocked, acting_as, db, init_db
-from models.base import audit_batch
+from models import (
+    AssessmentYear,
+    AuditLog,
+    ClosedPeriod,
+    Division,
+    MonthlyPlan,
+    PeriodLocked,
+    PlanItem,
+    acting_as,
+    db,
+    init_db,
+)
+from models.base import audit_batch, update_audited
 from models.guard import chain_write
 from models.migrate import all_migrations, pending, upgrade
 from tests.factories import make_division, make_library_entry, make_log_entry, make_person, make_plan
+from tests.querycount import count_queries
 
 
 def test_every_change_is_audited_with_before_and_after(database):
@@ -36,6 +48,33 @@ def test_saving_without_changes_writes_no_audit_row(database):
     before = AuditLog.select().count()
     division.save()
     assert AuditLog.select().count() == before
+
+
+def test_r_aud_1_a_value_given_in_another_notation_is_no_change(database):
+    """R-AUD-1: a save that would store the values already stored writes neither the record nor an audit row:
+    60 for 60.00 in a two-decimal column, a datetime given as text, a foreign key given as the row, rules holding
+    a Decimal, a bulk update to the current value. A real change still writes one row."""
+    division = make_division()
+    plan = make_plan(division, weights=(60, 40), submitted_at=dt.datetime(2023, 10, 9, 9, 30, 15, 123456))
+    year = AssessmentYear.create(year=2023, rules={"unack_deduction_ratio": "0.5"})
+    item = PlanItem.get(PlanItem.plan == plan, PlanItem.seq == 1)
+    rows = AuditLog.select().count()
+    with count_queries() as statements:
+        for weight in (60, Decimal("60.000"), "60"):
+            item.weight = weight
+            item.save()
+        plan = MonthlyPlan.get_by_id(plan.id)
+        plan.submitted_at, plan.division = "2023-10-09 09:30:15.123456", division
+        plan.save()
+        year.rules = {"unack_deduction_ratio": Decimal("0.5")}
+        year.save()
+        assert update_audited(MonthlyPlan.select().where(MonthlyPlan.id == plan.id), status=plan.status) == []
+    assert [sql for sql in statements if not sql.lstrip().upper().startswith("SELECT")] == []
+    assert AuditLog.select().count() == rows
+    item.weight = Decimal("60.01")
+    item.save()
+    change = AuditLog.select().order_by(AuditLog.id.desc()).first()
+    assert (change.before, change.after) == ({"weight": "60.00"}, {"weight": "60.01"})
 
 
 def _edits(division: Division, plan: MonthlyPlan, code: str, batched: bool) -> list[tuple]:

@@ -12,12 +12,14 @@ import pytest
 
 from models import (
     AssessmentYear,
+    AuditLog,
     DivisionMonthScore,
     DivisionYearResult,
     Person,
     PersonYearResult,
     PlanItem,
     ScoreSnapshot,
+    audit,
 )
 from services import demo, result_views, whatif
 from services.access import scope_of
@@ -38,6 +40,13 @@ def test_recompute_stores_a_new_current_version_each_time(demo_bureau):
     assert (first.version, second.version) == (1, 2)
     assert current_snapshot(2023).id == second.id
     assert ScoreSnapshot.get_by_id(first.id).current is False
+    superseded = AuditLog.get(AuditLog.model == "ScoreSnapshot", AuditLog.action == "update")
+    assert (superseded.record_id, superseded.before, superseded.after) == (
+        str(first.id),
+        {"current": True},
+        {"current": False},
+    ), "R-AUD-1: the previous snapshot stops being current on the trail too"
+    assert audit.verify().intact
     assert first.input_sha256 == second.input_sha256 and len(first.input_sha256) == 64
     assert first.created_by_id == office.id
     assert DivisionYearResult.select().where(DivisionYearResult.snapshot == second).count() == 8
