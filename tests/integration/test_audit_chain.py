@@ -11,6 +11,7 @@ import pytest
 from models import AuditLog, Division, MonthlyPlan, db, init_db
 from models.audit import CONTENT_CHANGED, OUT_OF_CHAIN, ROWS_MISSING, row_hash, verify
 from models.base import audit_batch, update_audited
+from models.guard import chain_write
 from models.migrate import all_migrations, upgrade
 from tests.factories import make_division, make_plan
 
@@ -21,11 +22,12 @@ def _trail() -> list[int]:
     division.name = "总体规划处"
     division.save()
     plan = make_plan(division, weights=(100,))
-    with db.atomic(), audit_batch():
+    with db.atomic(), audit_batch(), chain_write("a step"):
         plan.status = "submitted"
         plan.save()
         make_division(name="临时处室").delete_instance()
-    update_audited(MonthlyPlan.select().where(MonthlyPlan.id == plan.id), status="approved")
+    with chain_write("a step"):
+        update_audited(MonthlyPlan.select().where(MonthlyPlan.id == plan.id), status="approved")
     AuditLog.create(actor_name="demo", action="create", model="DemoBureau", record_id="2023", after={})
     return [row_id for (row_id,) in AuditLog.select(AuditLog.id).order_by(AuditLog.id).tuples()]
 
