@@ -128,6 +128,20 @@ def editable(instance: Any) -> bool:
     return spec.status is None or instance.__data__.get(spec.status) in spec.editable
 
 
+def _same(old: Any, new: Any, name: str) -> bool:
+    """Whether a field holds the same stored value: 60 and "60.00", a datetime and its text are the same."""
+    a, b = old.__data__.get(name), new.__data__.get(name)
+    if a == b:
+        return True
+    if a is None or b is None:
+        return False
+    field = type(new)._meta.fields[name]
+    try:
+        return field.python_value(field.db_value(a)) == field.python_value(field.db_value(b))
+    except (TypeError, ValueError, ArithmeticError):
+        return False
+
+
 def _refuse(code: str, instance: Any, detail: str) -> None:
     raise RecordDecided(code, instance, f"{_label(instance)}{detail}")
 
@@ -154,18 +168,16 @@ def check_save(instance: Any, old: Any | None) -> None:
             _refuse("field_by_chain", instance, f"的“{name}”只能由审批流程填写")
         return
     for name in spec.chain_fields:
-        if old.__data__.get(name) != instance.__data__.get(name):
+        if not _same(old, instance, name):
             _refuse("field_by_chain", instance, f"的“{name}”只能由审批流程填写")
     if spec.status is None:
         return
     before = old.__data__.get(spec.status)
-    if before != instance.__data__.get(spec.status):
+    if not _same(old, instance, spec.status):
         _refuse("status_by_chain", instance, "的状态只能由审批流程改变")
     if before not in spec.editable:
         changed = [
-            name
-            for name in instance._meta.fields
-            if name not in spec.free_fields and old.__data__.get(name) != instance.__data__.get(name)
+            name for name in instance._meta.fields if name not in spec.free_fields and not _same(old, instance, name)
         ]
         if changed:
             _refuse("decided", instance, "已提交审批或已生效，只能通过变更申请修改")

@@ -166,10 +166,12 @@ PARALLEL_PLAN = """<?xml version="1.0" encoding="UTF-8"?>
       </bpmn:lane>
       <bpmn:lane id="lane_office" name="office">
         <bpmn:flowNodeRef>office_review</bpmn:flowNodeRef>
+        <bpmn:flowNodeRef>office_outcome</bpmn:flowNodeRef>
         <bpmn:flowNodeRef>end_office</bpmn:flowNodeRef>
       </bpmn:lane>
       <bpmn:lane id="lane_leader" name="leader">
         <bpmn:flowNodeRef>leader_approve</bpmn:flowNodeRef>
+        <bpmn:flowNodeRef>leader_outcome</bpmn:flowNodeRef>
         <bpmn:flowNodeRef>end_leader</bpmn:flowNodeRef>
       </bpmn:lane>
     </bpmn:laneSet>
@@ -178,6 +180,12 @@ PARALLEL_PLAN = """<?xml version="1.0" encoding="UTF-8"?>
     <bpmn:parallelGateway id="split" name="同时送审" />
     <bpmn:userTask id="office_review" name="局绩效办复核" />
     <bpmn:userTask id="leader_approve" name="分管领导审批" />
+    <bpmn:scriptTask id="office_outcome" name="结果：已批准" scriptFormat="python">
+      <bpmn:script>outcome = 'approved'</bpmn:script>
+    </bpmn:scriptTask>
+    <bpmn:scriptTask id="leader_outcome" name="结果：已批准（领导）" scriptFormat="python">
+      <bpmn:script>outcome = 'approved'</bpmn:script>
+    </bpmn:scriptTask>
     <bpmn:endEvent id="end_office" name="绩效办办结">
       <bpmn:terminateEventDefinition id="terminate" />
     </bpmn:endEvent>
@@ -186,8 +194,10 @@ PARALLEL_PLAN = """<?xml version="1.0" encoding="UTF-8"?>
     <bpmn:sequenceFlow id="f2" sourceRef="division_submit" targetRef="split" />
     <bpmn:sequenceFlow id="f3" sourceRef="split" targetRef="office_review" />
     <bpmn:sequenceFlow id="f4" sourceRef="split" targetRef="leader_approve" />
-    <bpmn:sequenceFlow id="f5" sourceRef="office_review" targetRef="end_office" />
-    <bpmn:sequenceFlow id="f6" sourceRef="leader_approve" targetRef="end_leader" />
+    <bpmn:sequenceFlow id="f5" sourceRef="office_review" targetRef="office_outcome" />
+    <bpmn:sequenceFlow id="f5b" sourceRef="office_outcome" targetRef="end_office" />
+    <bpmn:sequenceFlow id="f6" sourceRef="leader_approve" targetRef="leader_outcome" />
+    <bpmn:sequenceFlow id="f6b" sourceRef="leader_outcome" targetRef="end_leader" />
   </bpmn:process>
 </bpmn:definitions>
 """
