@@ -173,6 +173,7 @@ def _bulk(people: dict, finished: int, open_: int, first_subject: int) -> None:
 
 def _page_times(url: str, people: dict, rounds: int) -> dict[str, list[float]]:
     from portal import create_app
+    from portal.auth import SESSION_VERSION_KEY
 
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "TODAY": TODAY.isoformat()})
     results = {}
@@ -181,6 +182,7 @@ def _page_times(url: str, people: dict, rounds: int) -> dict[str, list[float]]:
         with client.session_transaction() as session:
             session["_user_id"] = str(person.id)
             session["_fresh"] = True
+            session[SESSION_VERSION_KEY] = person.session_version
         client.get("/tasks")  # warm up templates
         samples = []
         for _ in range(rounds):
