@@ -214,3 +214,53 @@ def review_task(review: WeeklyReview) -> int:
 
     case = WorkflowCase.get((WorkflowCase.subject_model == "WeeklyReview") & (WorkflowCase.subject_id == review.id))
     return WorkflowTask.get((WorkflowTask.case == case) & (WorkflowTask.status == "open")).id
+
+
+@pytest.fixture
+def impatient(database, tmp_path):
+    """The live portal with a lock wait of 200 ms, so a held lock runs the wait out at once."""
+    app = create_app(
+        {"DATABASE_URL": database, "SECRET_KEY": "test-secret", "TODAY": TODAY.isoformat(), "LOCK_TIMEOUT_MS": 200}
+    )
+    app.instance_path = str(tmp_path)
+    clock.pin(TODAY)
+    db.connect(reuse_if_open=True)
+    with served(app) as base:
+        yield base
+    clock.pin(None)
+
+
+def hold_lock(url: str, plan_id: int):
+    """Another connection holding the plan's row lock (PostgreSQL) or the write lock (SQLite) until closed."""
+    if url.startswith("sqlite"):
+        import sqlite3
+
+        other = sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        return other
+    import psycopg2
+
+    other = psycopg2.connect(url)
+    other.cursor().execute("SELECT id FROM monthly_plan WHERE id = %s FOR UPDATE", (plan_id,))
+    return other
+
+
+def test_r_db_1_a_write_that_waits_too_long_answers_503_in_chinese_and_saves_nothing(database, impatient):
+    """R-DB-1 (issue 10 §1): while another holds the lock, a submit waits LOCK_TIMEOUT_MS and then answers 503
+    系统繁忙，请稍后重试 — the plan stays a draft, no case, no token consumed — and works once the lock is gone."""
+    division = make_division(name="规划管理处")
+    head = make_person(division=division, position="head", level="处级", name="王处长", username="wangcz")
+    plan = make_plan(division, month=11, weights=(60, 40))
+    b = browser(impatient, head)
+    action = f"/tasks/submit/monthly_plan/{plan.id}"
+    fields = form_tokens(b.get("/tasks/submit").text, action=action)
+    other = hold_lock(database, plan.id)
+    try:
+        busy = b.post(action, fields)
+    finally:
+        other.rollback()
+        other.close()
+    assert busy.status == 503 and "系统繁忙，请稍后重试" in busy.text
+    assert MonthlyPlan.get_by_id(plan.id).status == "draft" and open_cases("MonthlyPlan", plan.id) == 0
+    assert b.post(action, fields).status == 302
+    assert open_cases("MonthlyPlan", plan.id) == 1
