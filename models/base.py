@@ -40,18 +40,37 @@ SQLITE_PRAGMAS = {
 }
 
 
-def init_db(url: str) -> pw.Database:
+LOCK_TIMEOUT_MS = 10000
+
+
+def init_db(url: str, lock_timeout_ms: int = LOCK_TIMEOUT_MS) -> pw.Database:
     """Bind the proxy to the database at `url` (sqlite:///path or postgresql://…).
 
     On SQLite every transaction opens with `BEGIN IMMEDIATE`: a write transaction takes the write lock up front,
     so a second writer waits (busy_timeout) instead of failing at once with "database is locked" when a deferred
-    transaction that has read tries to upgrade its lock."""
+    transaction that has read tries to upgrade its lock. On PostgreSQL a statement waits at most as long for a
+    row lock (lock_timeout). Either way a wait that runs out is an OperationalError that `is_lock_error()`
+    recognises, and the whole transaction is rolled back (issue 10 §1)."""
     if url.startswith("sqlite"):
-        database = connect(url, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE")
+        database = connect(url, pragmas={**SQLITE_PRAGMAS, "busy_timeout": lock_timeout_ms}, lock_type="IMMEDIATE")
     else:
-        database = connect(url)
+        database = connect(url, options=f"-c lock_timeout={int(lock_timeout_ms)}")
     db.initialize(database)
     return database
+
+
+# SQLSTATEs of a lock not granted in time, a deadlock and a serialization failure (PostgreSQL)
+_LOCK_STATES = {"55P03", "40P01", "40001"}
+
+
+def is_lock_error(exc: BaseException) -> bool:
+    """Whether a database error means "others hold the lock, try again" rather than a broken database."""
+    if not isinstance(exc, pw.OperationalError):
+        return False
+    if getattr(getattr(exc, "orig", None), "pgcode", None) in _LOCK_STATES:
+        return True
+    text = str(exc).lower()
+    return "database is locked" in text or "lock timeout" in text or "deadlock" in text
 
 
 def is_postgres() -> bool:

@@ -38,12 +38,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         layout,
         meetings,
         notices,
+        once,
         results,
         security,
         tasks,
     )
 
     inputs.init_app(app)
+    once.init_app(app)
     commandline.init_app(app)
     database.init_app(app)
     i18n.init_app(app)

@@ -37,9 +37,11 @@ SETTINGS: dict[str, tuple[str, Any]] = {
     # this many wrong passwords in a row lock the account for LOCKOUT_MINUTES
     "LOCKOUT_AFTER": ("BUREAU_LOCKOUT_AFTER", 5),
     "LOCKOUT_MINUTES": ("BUREAU_LOCKOUT_MINUTES", 15),
+    # how long a write waits for another's lock before the page answers 503 "busy" (issue 10 §1)
+    "LOCK_TIMEOUT_MS": ("BUREAU_LOCK_TIMEOUT_MS", 10000),
 }
 FLAGS = {"SESSION_COOKIE_SECURE"}
-NUMBERS = {"LOCKOUT_AFTER", "LOCKOUT_MINUTES"}
+NUMBERS = {"LOCKOUT_AFTER", "LOCKOUT_MINUTES", "LOCK_TIMEOUT_MS"}
 
 LANGUAGES = {"zh_Hans_CN": "中文", "en": "English"}
 

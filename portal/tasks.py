@@ -29,6 +29,7 @@ from portal.fields import BoundedIntegerField, FigureField
 from portal.home import today
 from portal.inputs import db_int
 from portal.layout import register_nav
+from portal.once import submitted
 from scoring import limits
 from services import approvals, clock, task_views
 from services.approvals import ApprovalError, NotAllowed
@@ -298,7 +299,8 @@ def submit_record(chain: str, record_id: int) -> Response | tuple[str, int]:
     if chain not in approvals.CHAINS:
         abort(404)
     try:
-        case = approvals.submit(chain, record_id, current_user.person, request.form.get("comment", "").strip())
+        comment = request.form.get("comment", "").strip()
+        case = submitted(lambda: approvals.submit(chain, record_id, current_user.person, comment))
     except NotAllowed:
         abort(403)
     except ApprovalError as exc:
@@ -316,13 +318,15 @@ def submit_extra_time() -> Response | tuple[str, int]:
     if not form.validate_on_submit():
         return _render_submit(400, {"extra": form}, error=_form_errors(form))
     try:
-        case = approvals.file_extra_time(
-            current_user.person,
-            form.date.data,
-            form.hours.data,
-            form.bulletin.data,
-            form.standard.data,
-            form.reason.data or "",
+        case = submitted(
+            lambda: approvals.file_extra_time(
+                current_user.person,
+                form.date.data,
+                form.hours.data,
+                form.bulletin.data,
+                form.standard.data,
+                form.reason.data or "",
+            )
         )
     except ApprovalError as exc:
         return _render_submit(400, {"extra": form}, error=str(exc))
@@ -335,7 +339,7 @@ def submit_exemption() -> Response | tuple[str, int]:
     if not form.validate_on_submit():
         return _render_submit(400, {"exemption": form}, error=_form_errors(form))
     try:
-        case = approvals.apply_exemption(current_user.person, form.from_date.data, form.reason.data)
+        case = submitted(lambda: approvals.apply_exemption(current_user.person, form.from_date.data, form.reason.data))
     except ApprovalError as exc:
         return _render_submit(400, {"exemption": form}, error=str(exc))
     return _submitted(case)
@@ -347,8 +351,10 @@ def submit_appeal() -> Response | tuple[str, int]:
     if not form.validate_on_submit():
         return _render_submit(400, {"appeal": form}, error=_form_errors(form))
     try:
-        case = approvals.file_appeal(
-            current_user.person, form.year.data, form.month.data, form.subject.data, form.grounds.data
+        case = submitted(
+            lambda: approvals.file_appeal(
+                current_user.person, form.year.data, form.month.data, form.subject.data, form.grounds.data
+            )
         )
     except ApprovalError as exc:
         return _render_submit(400, {"appeal": form}, error=str(exc))
@@ -361,7 +367,8 @@ def submit_ranking() -> Response | tuple[str, int]:
         abort(403)
     year = request.form.get("year", type=db_int) or today().year
     try:
-        case = approvals.submit_ranking(current_user.person, year, request.form.get("comment", "").strip())
+        comment = request.form.get("comment", "").strip()
+        case = submitted(lambda: approvals.submit_ranking(current_user.person, year, comment))
     except NotAllowed:
         abort(403)
     except ApprovalError as exc:

@@ -40,7 +40,7 @@ from models import (
     WorkLogEntry,
     db,
 )
-from models.base import audit_batch, update_audited
+from models.base import audit_batch, for_update, update_audited
 from models.guard import chain_write
 from services import calendar as workdays
 from services import clock
@@ -59,6 +59,20 @@ class ApprovalError(Exception):
 
 class NotAllowed(ApprovalError):
     """The person may not act on this task (the view answers 403)."""
+
+
+class AlreadyOpen(ApprovalError):
+    """The record already has an open case (issue 10 §2): `case` is that one; nothing new was started."""
+
+    def __init__(self, case: WorkflowCase) -> None:
+        super().__init__("该事项已在审批中")
+        self.case = case
+
+
+def _locked(model: type[pw.Model], record_id: int) -> Any:
+    """The row, locked until the transaction ends (PostgreSQL; SQLite's BEGIN IMMEDIATE holds the write lock):
+    a second submit of the same record waits here and then sees what the first one did (issue 10 §2)."""
+    return for_update(model.select().where(model.id == record_id), for_update="FOR NO KEY UPDATE").first()
 
 
 @dataclass(frozen=True)
@@ -547,8 +561,10 @@ def start(chain_key: str, record: Any, actor: Person, comment: str = "") -> Work
     if not isinstance(record, chain.model):
         raise ApprovalError(f"{chain.label}只能提交{chain.model.__name__}")
     with db.atomic(), audit_batch(), chain_write("start"):
-        if open_case_for(record) is not None:
-            raise ApprovalError("该事项已在审批中")
+        _locked(chain.model, record.id)
+        existing = open_case_for(record)
+        if existing is not None:
+            raise AlreadyOpen(existing)
         chain.check(record)
         diagram = latest_diagram(chain_key)
         title, division_id, person_id = chain.describe(record)
@@ -705,6 +721,7 @@ def plan_items_of(plan: MonthlyPlan) -> list[PlanItem]:
 # --- submitting records (issue 5 §3) --------------------------------------------------------------------------
 
 SUBMITTABLE = ("draft", "returned")
+PENDING = ("submitted", "in_review", "returned")  # an application still waiting: one per person and kind (014)
 DIVISION_CHAINS = ("annual_targets", "monthly_plan", "monthly_report")
 
 
@@ -732,15 +749,16 @@ def submit(chain_key: str, record_id: int, actor: Person, comment: str = "") -> 
     chain = CHAINS.get(chain_key)
     if chain is None:
         raise ApprovalError(f"没有名为 {chain_key} 的审批流程")
-    record = chain.model.get_or_none(chain.model.id == record_id)
-    if record is None:
-        raise ApprovalError("找不到要提交的事项")
-    if not may_submit(actor, chain_key, record):
-        raise NotAllowed("您无权提交此事项")
-    status = getattr(record, "status", None)
-    if status is not None and chain_key != "weekly_review" and status not in SUBMITTABLE:
-        raise ApprovalError("该事项已提交或已生效，不能再次提交")
-    return start(chain_key, record, actor, comment)
+    with db.atomic():  # the record is read locked, so a concurrent second submit sees the first one's status
+        record = _locked(chain.model, record_id)
+        if record is None:
+            raise ApprovalError("找不到要提交的事项")
+        if not may_submit(actor, chain_key, record):
+            raise NotAllowed("您无权提交此事项")
+        status = getattr(record, "status", None)
+        if status is not None and chain_key != "weekly_review" and status not in SUBMITTABLE:
+            raise ApprovalError("该事项已提交或已生效，不能再次提交")
+        return start(chain_key, record, actor, comment)
 
 
 def _no_closed_period(day: dt.date) -> None:
@@ -769,6 +787,15 @@ def file_extra_time(
         raise ApprovalError("请填写督查通报和加时标准")
     _no_closed_period(day)
     with db.atomic():
+        _locked(Person, person.id)  # one person's applications one at a time (issue 10 §2)
+        twin = ExtraTimeClaim.select().where(
+            (ExtraTimeClaim.person == person)
+            & (ExtraTimeClaim.date == day)
+            & (ExtraTimeClaim.bulletin == bulletin.strip())
+            & ExtraTimeClaim.status.in_(PENDING)
+        )
+        if twin.exists():
+            raise ApprovalError("您已就该日、该督查通报申报过加时，正在审批中")
         claim = ExtraTimeClaim.create(
             person=person, date=day, hours=hours, bulletin=bulletin.strip(), standard=standard.strip(), reason=reason
         )
@@ -781,12 +808,11 @@ def apply_exemption(person: Person, from_date: dt.date, reason: str) -> Workflow
         raise ApprovalError("只有处室人员可以申请不参与个人绩效管理")
     if not reason.strip():
         raise ApprovalError("请说明申请理由")
-    pending = Exemption.select().where(
-        (Exemption.person == person) & Exemption.status.in_(("submitted", "in_review", "returned"))
-    )
-    if pending.exists():
-        raise ApprovalError("您已有一份申请正在审批中")
     with db.atomic():
+        _locked(Person, person.id)  # one person's applications one at a time (issue 10 §2)
+        pending = Exemption.select().where((Exemption.person == person) & Exemption.status.in_(PENDING))
+        if pending.exists():
+            raise ApprovalError("您已有一份申请正在审批中")
         exemption = Exemption.create(person=person, from_date=from_date, reason=reason.strip())
         return start("exemption", exemption, person, reason)
 
@@ -816,9 +842,14 @@ def submit_ranking(actor: Person, year: int, comment: str = "") -> WorkflowCase:
     """R-SCO-3: the office submits the year's current results (the ranking) to the party group."""
     if "office" not in actor.roles:
         raise NotAllowed("只有局绩效办可以报送年度考核排名")
-    snapshot = ScoreSnapshot.get_or_none((ScoreSnapshot.year == year) & (ScoreSnapshot.current == True))  # noqa: E712
-    if snapshot is None:
-        raise ApprovalError(f"{year}年度还没有考核结果，请先计算")
-    if snapshot.locked:
-        raise ApprovalError(f"{snapshot}已经局党组审定")
-    return start("annual_ranking", snapshot, actor, comment)
+    with db.atomic():
+        current = ScoreSnapshot.select(ScoreSnapshot.id).where(
+            (ScoreSnapshot.year == year) & (ScoreSnapshot.current == True)  # noqa: E712
+        )
+        found = current.first()
+        snapshot = _locked(ScoreSnapshot, found.id) if found is not None else None
+        if snapshot is None:
+            raise ApprovalError(f"{year}年度还没有考核结果，请先计算")
+        if snapshot.locked:
+            raise ApprovalError(f"{snapshot}已经局党组审定")
+        return start("annual_ranking", snapshot, actor, comment)

@@ -7,7 +7,10 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import peewee as pw
+
 from models import ItemLibraryEntry, LeaderAssignment, Person, WeeklyReview, WorkLogEntry, db
+from models.base import for_update
 from services import approvals
 from services import calendar as workdays
 
@@ -47,16 +50,31 @@ def rater_of(person: Person) -> Person | None:
     )
 
 
+def _locked_week(person: Person, monday: dt.date) -> WeeklyReview | None:
+    query = WeeklyReview.select().where(WeeklyReview.person == person, WeeklyReview.week_start == monday)
+    return for_update(query, for_update="FOR NO KEY UPDATE").first()
+
+
 def week_of(person: Person, day: dt.date) -> WeeklyReview:
     """The review of the person's week containing `day`, opened (with its rating task, due the Tuesday after)
-    the first time something is logged in that week."""
+    the first time something is logged in that week.
+
+    Inside a transaction the review stays locked until it ends (issue 10 §2): a rating of the week waits for
+    the entry being filed, or the entry waits for the rating and then sees the week rated. Two first entries
+    of a week at once make one review: the second waits on the first's insert and then takes its review."""
     monday = day - dt.timedelta(days=day.weekday())
-    review = WeeklyReview.get_or_none(WeeklyReview.person == person, WeeklyReview.week_start == monday)
+    review = _locked_week(person, monday)
     if review is None:
-        review = WeeklyReview.create(
-            person=person, week_start=monday, rater=rater_of(person), due=workdays.weekly_review_due(monday)
-        )
-        approvals.start("weekly_review", review, person)
+        try:
+            with db.atomic():  # a savepoint: the twin's insert fails alone, and the twin's review is taken
+                review = WeeklyReview.create(
+                    person=person, week_start=monday, rater=rater_of(person), due=workdays.weekly_review_due(monday)
+                )
+                approvals.start("weekly_review", review, person)
+        except pw.IntegrityError:
+            review = _locked_week(person, monday)
+            if review is None:
+                raise
     return review
 
 
@@ -64,7 +82,7 @@ def attach(entry: WorkLogEntry) -> WorkLogEntry:
     """Check and derive the entry and file it under its week's review."""
     derive(entry)
     review = week_of(entry.person, entry.date)
-    if review.status != "open":
+    if review.status != "open":  # docs/concurrency.md: refused, never filed as a draft that no rating will see
         raise WorkLogError("该周工作已评定，不能再补记日志")
     entry.review = review
     return entry

@@ -37,7 +37,7 @@ from wtforms import Form, fields
 from wtfpeewee.fields import SelectQueryField
 
 from models import Division, PeriodLocked, Person, guard
-from models.base import closed_period_refusal
+from models.base import closed_period_refusal, is_lock_error
 from portal.admin_views.keys import MAX_PAGE, bound_to_column, comparable, record_key
 from portal.admin_views.labels import COMMON_LABELS, RELATED_LABELS
 from portal.admin_views.ownership import (
@@ -249,7 +249,7 @@ class BureauModelView(ModelView):
     @property
     def extra_js(self) -> list[str]:  # type: ignore[override]
         """Stands in for Flask-Admin's inline onclick handlers, which the Content-Security-Policy blocks."""
-        return [url_for("static", filename="admin_csp.js")]
+        return [url_for("static", filename="admin_csp.js"), url_for("static", filename="once.js")]
 
     def __init__(self, model: type[pw.Model], name: Any = None, category: Any = None, **kwargs: Any) -> None:
         self.owner = OWNERSHIP[model]
@@ -458,7 +458,7 @@ class BureauModelView(ModelView):
     # -- writing, each in one transaction, refusals as messages
 
     def handle_view_exception(self, exc: Exception) -> bool:
-        if isinstance(exc, HTTPException):
+        if isinstance(exc, HTTPException) or is_lock_error(exc):  # a lock wait that ran out answers 503 (database.py)
             raise exc
         if isinstance(exc, PeriodLocked | guard.RecordDecided):
             flash(str(exc), "error")

@@ -209,7 +209,8 @@ def test_office_home_shows_every_division_plan_grid_and_bureau_backlogs(database
     make_review(office, THIS_WEEK)
     make_review(office, dt.date(2023, 9, 25), status="done")
     for status in ("submitted", "in_review", "approved", "draft"):
-        make_claim(staff, status=status)
+        # one pending claim per person, day and bulletin (migration 014)
+        make_claim(staff, status=status, bulletin=f"督查通报2023年第9期（{status}）")
     make_adjustment(second, status="submitted")
     make_adjustment(second, status="approved")
     make_adjustment(second, year=2022, status="submitted")
