@@ -307,3 +307,29 @@ def test_r_wf_3_r_sec_1_the_change_request_screens_with_csrf(org, app, client, l
     assert re.search(r"第2版.*70\.00.*第1版.*60\.00", page)
     login_as(p["staff"])
     assert client.get(f"/changes/new/plan/{plan.id}").status_code == 403
+
+
+def test_r_wf_3_the_decided_records_details_page_leads_to_its_change_request_and_versions(org, client, login_as):
+    """R-WF-3: editing a decided record leads to its details page; there 申请变更 and 历史版本 are offered for a
+    plan, an annual target and an adjustment (a draft offers its versions only)."""
+    from models import AnnualTarget
+
+    division, p = org
+    plan = approved_plan(division)
+    draft = make_plan(division, month=11)
+    with chain_write("test"):
+        target = AnnualTarget.create(year=2023, division=division, source="city", title="目标", status="approved")
+    adjustment = make_adjustment(division, status="approved")
+    login_as(p["head"])
+    for endpoint, kind, record in (
+        ("monthlyplan", "plan", plan),
+        ("annualtarget", "target", target),
+        ("adjustment", "adjustment", adjustment),
+    ):
+        page = client.get(f"/admin/{endpoint}/details/?id={record.id}").get_data(as_text=True)
+        assert f'href="/changes/new/{kind}/{record.id}"' in page and "申请变更" in page, endpoint
+        assert f'href="/changes/history/{kind}/{record.id}"' in page and "历史版本" in page
+    page = client.get(f"/admin/monthlyplan/details/?id={draft.id}").get_data(as_text=True)
+    assert f"/changes/history/plan/{draft.id}" in page and f"/changes/new/plan/{draft.id}" not in page
+    assert client.get(f"/changes/new/target/{target.id}").status_code == 200
+    assert client.get(f"/changes/history/adjustment/{adjustment.id}").status_code == 200
