@@ -13,6 +13,7 @@ from models.assessment import (
 )
 from models.audit import AuditLog
 from models.base import BaseModel, PeriodLocked, acting_as, audit_suspended, db, init_db
+from models.changes import ChangeRequest
 from models.documents import DocumentImmutable, IssuedDocument
 from models.org import (
     AssessmentYear,
@@ -85,6 +86,7 @@ ALL_MODELS: list[type] = [
     WorkflowTask,
     WorkflowEvent,
     IssuedDocument,
+    ChangeRequest,
 ]
 
 __all__ = [m.__name__ for m in ALL_MODELS] + [

@@ -70,10 +70,11 @@ class Adjustment(BaseModel):
     reason = pw.TextField()
     evidence = pw.TextField(default="")
     status = pw.CharField(max_length=10, choices=CLAIM_STATUSES, default="draft", index=True)
+    version = pw.IntegerField(default=1)  # raised by each approved change request (R-WF-3)
 
     class Meta:
         table_name = "adjustment"
-        chain_owned = ChainOwned(label="加扣分事项")
+        chain_owned = ChainOwned(chain_fields=("version",), label="加扣分事项")
 
 
 class MassEvaluation(BaseModel):

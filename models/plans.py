@@ -38,10 +38,11 @@ class AnnualTarget(BaseModel):
     title = pw.CharField(max_length=200)
     description = pw.TextField(default="")
     status = pw.CharField(max_length=10, choices=APPROVAL_STATUSES, default="draft", index=True)
+    version = pw.IntegerField(default=1)  # raised by each approved change request (R-WF-3)
 
     class Meta:
         table_name = "annual_target"
-        chain_owned = ChainOwned(label="年度目标")
+        chain_owned = ChainOwned(chain_fields=("version",), label="年度目标")
 
     def __str__(self) -> str:
         return self.title
@@ -54,10 +55,11 @@ class AnnualArrangement(BaseModel):
     division = pw.ForeignKeyField(Division, backref="arrangements", on_delete="RESTRICT")
     content = pw.TextField()
     status = pw.CharField(max_length=10, choices=APPROVAL_STATUSES, default="draft", index=True)
+    version = pw.IntegerField(default=1)
 
     class Meta:
         table_name = "annual_arrangement"
-        chain_owned = ChainOwned(label="年度主要工作安排")
+        chain_owned = ChainOwned(chain_fields=("version",), label="年度主要工作安排")
         indexes = ((("year", "division"), True),)
 
 
@@ -70,10 +72,11 @@ class MonthlyPlan(BaseModel):
     status = pw.CharField(max_length=10, choices=APPROVAL_STATUSES, default="draft", index=True)
     submitted_at = pw.DateTimeField(null=True)
     approved_at = pw.DateTimeField(null=True)
+    version = pw.IntegerField(default=1)  # raised by each approved change request (R-WF-3)
 
     class Meta:
         table_name = "monthly_plan"
-        chain_owned = ChainOwned(chain_fields=("submitted_at", "approved_at"), label="月度绩效计划")
+        chain_owned = ChainOwned(chain_fields=("submitted_at", "approved_at", "version"), label="月度绩效计划")
         indexes = ((("division", "year", "month"), True), (("year", "month"), False))
 
     def __str__(self) -> str:
@@ -154,8 +157,9 @@ class MonthlyReport(BaseModel):
     submitted_at = pw.DateTimeField(null=True)
     late = pw.BooleanField(default=False)
     status = pw.CharField(max_length=10, choices=APPROVAL_STATUSES, default="draft", index=True)
+    version = pw.IntegerField(default=1)
 
     class Meta:
         table_name = "monthly_report"
-        chain_owned = ChainOwned(chain_fields=("submitted_at", "late", "due"), label="月度完成情况报告")
+        chain_owned = ChainOwned(chain_fields=("submitted_at", "late", "due", "version"), label="月度完成情况报告")
         indexes = ((("division", "year", "month"), True),)

@@ -29,6 +29,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from portal import (
         admin,
         auth,
+        changes,
         cli,
         commandline,
         database,
@@ -55,6 +56,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     home.init_app(app)
     tasks.init_app(app)
     meetings.init_app(app)
+    changes.init_app(app)
     results.init_app(app)
     notices.init_app(app)
     admin.init_app(app)

@@ -23,6 +23,7 @@ from models import (
     AnnualArrangement,
     AnnualTarget,
     Appeal,
+    ChangeRequest,
     Division,
     Exemption,
     ExtraTimeClaim,
@@ -181,6 +182,27 @@ def _ranking_change(snapshot: ScoreSnapshot, inst: Instance, event: dict | None,
         snapshot.save()
 
 
+def _change_request_change(request: ChangeRequest, inst: Instance, event: dict | None, actor: Person) -> None:
+    """R-WF-3: an approved change request becomes the record's next version; a rejected one changes nothing."""
+    from services import changes  # the change requests build on this module
+
+    changes.settle(request, inst.is_finished, inst.outcome)
+
+
+def _change_request_data(request: ChangeRequest) -> dict[str, Any]:
+    return {f"need_{lane}": lane in request.approvers for lane in ("head", "leader", "director")}
+
+
+def _change_request_samples() -> tuple[dict[str, Any], ...]:
+    """One case per set of approvers a record's chain may have (each lane after the office is optional)."""
+    return tuple(
+        {"need_head": head, "need_leader": leader, "need_director": director}
+        for head in (False, True)
+        for leader in (False, True)
+        for director in (False, True)
+    )
+
+
 def _plan_check(plan: MonthlyPlan) -> None:
     """R-TGT-3: the weights of one month sum to exactly 100."""
     total = sum((item.weight for item in plan.items), Decimal(0))
@@ -286,6 +308,15 @@ CHAINS: dict[str, Chain] = {
             "不参与个人绩效管理申请",
             lambda r: (f"{r.person.name}申请不参与个人绩效管理", r.person.division_id, r.person_id),
             on_change=_claim_status,
+        ),
+        Chain(
+            "change_request",
+            ChangeRequest,
+            "变更申请",
+            lambda r: (r.title, r.division_id, r.requester_id),
+            start_data=_change_request_data,
+            sample_start_data=_change_request_samples,
+            on_change=_change_request_change,
         ),
     )
 }

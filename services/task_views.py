@@ -197,6 +197,8 @@ class RecordView:
     entries: list[EntryLine] = field(default_factory=list)
     total_hours: Decimal | None = None
     ranks: list[RankLine] = field(default_factory=list)
+    change_target: tuple[str, int] | None = None  # (target key, record id): a decided record may be changed
+    change_request_id: int | None = None  # the case is a change request: its side-by-side page
 
 
 @dataclass(frozen=True)
@@ -231,6 +233,18 @@ class TaskDetail:
 
 
 def _record_view(case: WorkflowCase) -> RecordView:
+    from services import changes  # builds on approvals, as this module does
+
+    view = _plain_record_view(case)
+    record_model = changes.BY_MODEL.get(case.subject_model)
+    if case.chain == "change_request":
+        return replace(view, change_request_id=case.subject_id)
+    if record_model is not None:
+        return replace(view, change_target=(record_model.key, case.subject_id))
+    return view
+
+
+def _plain_record_view(case: WorkflowCase) -> RecordView:
     record = approvals.subject_of(case)
     status = getattr(record, "status", None)
     kind = case.chain
@@ -322,6 +336,9 @@ def _record_view(case: WorkflowCase) -> RecordView:
     if kind == "exemption":
         exemption: Exemption = record
         fields = [("person", exemption.person.name), ("from_date", exemption.from_date), ("reason", exemption.reason)]
+        return RecordView(kind, status, fields)
+    if kind == "change_request":
+        fields = [("person", record.requester.name), ("reason", record.reason)]
         return RecordView(kind, status, fields)
     return RecordView(kind, status, [])
 

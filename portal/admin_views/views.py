@@ -9,7 +9,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from flask import url_for
 from flask_admin.babel import lazy_gettext as _l
+from flask_babel import gettext
 from markupsafe import Markup, escape
 
 from models import (
@@ -84,10 +86,30 @@ class DivisionMembershipView(BureauModelView):
     column_default_sort = ("start", True)
 
 
+def _status_with_changes(kind: str) -> Any:
+    """The record's status on its details page, where editing a decided record leads: with the links to its
+    versions and, once decided, to 申请变更 — the only way it changes (R-WF-3)."""
+
+    def formatter(view: Any, context: Any, model: Any, name: str) -> Markup:
+        value = getattr(model, name)
+        shown = escape(dict(model._meta.fields[name].choices or ()).get(value, value))
+        links = Markup(' · <a href="{}">{}</a>').format(
+            url_for("changes.history", kind=kind, record_id=model.id), gettext("Versions")
+        )
+        if value == "approved":
+            links += Markup(' · <a href="{}">{}</a>').format(
+                url_for("changes.new", kind=kind, record_id=model.id), gettext("Request a change")
+            )
+        return shown + links
+
+    return formatter
+
+
 # ---- 目标计划 ------------------------------------------------------------------------------------
 
 
 class AnnualTargetView(BureauModelView):
+    column_formatters_detail = {"status": _status_with_changes("target")}
     column_list = ("year", "division", "source", "title", "status")
     column_searchable_list = ("title", Division.name)
     filter_fields = ("year", "source", "status")
@@ -95,6 +117,7 @@ class AnnualTargetView(BureauModelView):
 
 
 class AnnualArrangementView(BureauModelView):
+    column_formatters_detail = {"status": _status_with_changes("arrangement")}
     column_list = ("year", "division", "status", "content")
     column_searchable_list = ("content", Division.name)
     filter_fields = ("year", "status")
@@ -102,6 +125,7 @@ class AnnualArrangementView(BureauModelView):
 
 
 class MonthlyPlanView(BureauModelView):
+    column_formatters_detail = {"status": _status_with_changes("plan")}
     column_list = ("division", "year", "month", "status", "submitted_at", "approved_at")
     column_searchable_list = (Division.name,)
     filter_fields = ("year", "month", "status")
@@ -144,6 +168,7 @@ class AnalysisMeetingView(BureauModelView):
 
 
 class MonthlyReportView(BureauModelView):
+    column_formatters_detail = {"status": _status_with_changes("report")}
     column_list = ("division", "year", "month", "due", "submitted_at", "late", "status")
     column_searchable_list = ("completion", "next_targets")
     filter_fields = ("year", "month", "status", "late")
@@ -210,6 +235,7 @@ class ExemptionView(BureauModelView):
 
 
 class AdjustmentView(BureauModelView):
+    column_formatters_detail = {"status": _status_with_changes("adjustment")}
     column_list = ("year", "division", "kind", "category", "points", "status", "reason")
     column_searchable_list = ("reason", Division.name)
     filter_fields = ("year", "kind", "category", "status")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from models import LeaderAssignment, MonthlyPlan, Person, WorkflowCase, WorkflowDiagram, WorkflowTask
-from services import demo, notices
+from services import changes, demo, notices
 from services.results import recompute
 from tests.integration.admin_world import xlsx_rows
 
@@ -30,6 +30,7 @@ class Foreign:
     chain: str
     version: int
     plan_id: int
+    change_id: int = 1
 
 
 def _foreign(app) -> Foreign:
@@ -53,7 +54,16 @@ def _foreign(app) -> Foreign:
     )
     diagram = WorkflowDiagram.select().order_by(WorkflowDiagram.id).first()
     plan = MonthlyPlan.select().where(MonthlyPlan.division == person.division_id).first()
-    return Foreign(task, person, document, diagram.chain, diagram.version, plan.id)
+    decided = (
+        MonthlyPlan.select()
+        .where(MonthlyPlan.division == person.division_id, MonthlyPlan.status == "approved")
+        .order_by(MonthlyPlan.year.desc(), MonthlyPlan.month.desc())
+        .first()
+    )
+    values = changes.TARGETS["plan"].values(decided)
+    values["items"][0]["title"] += "（调整）"
+    change = changes.propose("plan", decided.id, values, "访问矩阵", logins["jixiaoban"])
+    return Foreign(task, person, document, diagram.chain, diagram.version, plan.id, change.id)
 
 
 def _login(client, username: str) -> None:
@@ -103,6 +113,10 @@ def _table(f: Foreign) -> list[tuple[str, str, dict[str, int]]]:
         ("GET", "/notices/batch/nosuchjob", {"else": 404}),  # an unknown job tells nothing
         ("GET", "/notices/batch/nosuchjob.json", {"else": 404}),
         ("GET", "/notices/individual.zip?year=2023", {"jixiaoban": 200, "juzhang": 200, "else": 403}),
+        ("GET", f"/changes/new/plan/{f.plan_id}", {"jixiaoban": 200, "else": 403}),
+        ("POST", f"/changes/new/plan/{f.plan_id}", {"jixiaoban": 400, "else": 403}),
+        ("GET", f"/changes/{f.change_id}", {"juzhang": 200, "jixiaoban": 200, "else": 403}),
+        ("GET", f"/changes/history/plan/{f.plan_id}", {"juzhang": 200, "jixiaoban": 200, "else": 403}),
         ("GET", "/password", {"else": 200}),
         ("GET", "/admin/", {"else": 200}),
     ]
@@ -136,6 +150,8 @@ def test_every_route_is_in_the_matrix(app):
             ("<int:version>", "1"),
             ("<chain>", "monthly_plan"),
             ("<job_id>", "nosuchjob"),
+            ("<kind>", "plan"),
+            ("<int:change_id>", "1"),
         ):
             path = path.replace(name, sample)
         rules.add(path)

@@ -39,6 +39,7 @@ EXPECTED_CHAINS = {
     "annual_ranking",
     "appeal",
     "exemption",
+    "change_request",
 }
 ALL_FILES = [pytest.param(path, id=name) for name, path in bundled_diagrams().items()] + [
     pytest.param(V2, id="monthly_plan_v2")

@@ -326,6 +326,73 @@ CASES = [
 ]
 
 
+def _needs(*lanes: str) -> dict[str, bool]:
+    return {f"need_{lane}": lane in lanes for lane in ("head", "leader", "director")}
+
+
+_PROPOSE = ("person", "person_propose", None)
+_CR_OFFICE = ("office", "office_review")
+CASES += [
+    case(
+        "R-WF-3",
+        "change_request",
+        "plan-leader-director",
+        [_PROPOSE, (*_CR_OFFICE, A), ("leader", "leader_approve", A), ("director", "director_approve", A)],
+        "approved",
+        _needs("leader", "director"),
+    ),
+    case(
+        "R-WF-3",
+        "change_request",
+        "v2-plan-head-leader",
+        [_PROPOSE, (*_CR_OFFICE, A), ("head", "head_approve", A), ("leader", "leader_approve", A)],
+        "approved",
+        _needs("head", "leader"),
+    ),
+    case(
+        "R-WF-3",
+        "change_request",
+        "report-leader",
+        [_PROPOSE, (*_CR_OFFICE, A), ("leader", "leader_approve", A)],
+        "approved",
+        _needs("leader"),
+    ),
+    case("R-WF-3", "change_request", "office-only", [_PROPOSE, (*_CR_OFFICE, A)], "approved", _needs()),
+    case(
+        "R-WF-3",
+        "change_request",
+        "office-rejects",
+        [_PROPOSE, (*_CR_OFFICE, X)],
+        "rejected",
+        _needs("leader", "director"),
+    ),
+    case(
+        "R-WF-3",
+        "change_request",
+        "head-rejects",
+        [_PROPOSE, (*_CR_OFFICE, A), ("head", "head_approve", X)],
+        "rejected",
+        _needs("head", "leader"),
+    ),
+    case(
+        "R-WF-3",
+        "change_request",
+        "leader-rejects",
+        [_PROPOSE, (*_CR_OFFICE, A), ("leader", "leader_approve", X)],
+        "rejected",
+        _needs("leader", "director"),
+    ),
+    case(
+        "R-WF-3",
+        "change_request",
+        "director-rejects",
+        [_PROPOSE, (*_CR_OFFICE, A), ("director", "director_approve", X)],
+        "rejected",
+        _needs("director"),
+    ),
+]
+
+
 @pytest.mark.parametrize(("diagram", "data", "steps", "outcome"), CASES)
 def test_route(drive, diagram: str, data: dict, steps: list, outcome: str) -> None:
     spec = load_bundled(diagram)
