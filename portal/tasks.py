@@ -231,6 +231,9 @@ def claim(task_id: int) -> Response:
         approvals.claim(task, current_user.person)
     except NotAllowed:
         abort(403)
+    except ApprovalError as exc:  # someone else took it first: the message names them
+        flash(str(exc), "error")
+        return redirect(url_for("tasks.index"))
     flash(_("You have taken this task; the other members no longer see it."), "info")
     return redirect(url_for("tasks.detail", task_id=task_id))
 

@@ -6,7 +6,7 @@ in pyproject checks it).
 """
 
 from .engine import compute
-from .jsonio import InputError, parse_input, result_to_dict
+from .jsonio import InputError, parse_input, parse_rules, result_to_dict
 from .model import (
     Absence,
     Adjustment,
@@ -22,7 +22,7 @@ from .model import (
     Standard,
     YearMonth,
 )
-from .validate import check_input
+from .validate import check_input, check_rules
 from .workcalendar import CalendarDataMissing, WorkCalendar
 
 __all__ = [
@@ -43,7 +43,9 @@ __all__ = [
     "WorkCalendar",
     "YearMonth",
     "check_input",
+    "check_rules",
     "compute",
     "parse_input",
+    "parse_rules",
     "result_to_dict",
 ]

@@ -42,7 +42,7 @@ from .model import (
     Standard,
     YearMonth,
 )
-from .validate import Broken, check_input
+from .validate import Broken, check_input, check_rules
 
 
 def _shown(value: object) -> str:
@@ -92,6 +92,18 @@ def parse_input(data: Mapping[str, Any]) -> ScoringInput:
     if problems or inp is None:
         raise InputError(problems)
     return inp
+
+
+def parse_rules(raw: Mapping[str, Any]) -> Rules:
+    """The rule parameters of one year (RULES §8) from stored or typed overrides, or ``InputError`` naming every
+    unknown, malformed or out-of-range parameter: the same check as the ``rules`` of a scoring input."""
+    p = _Parser()
+    if not isinstance(raw, Mapping):
+        raise InputError(["rules：应为参数名到数值的对象"])
+    rules = p.rules(raw)
+    if p.problems:
+        raise InputError(p.problems)
+    return rules
 
 
 class _Parser:
@@ -301,7 +313,9 @@ class _Parser:
                 self.fail(f"rules.{key}", "每日工时应大于 0")
             else:
                 values[key] = n
-        return Rules(**values)
+        rules = Rules(**values)
+        self.problems.extend(check_rules(rules))
+        return rules
 
     def standards(self, raw: Mapping[str, Any]) -> dict[str, Standard]:
         out = {}

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from .model import ASSESSABLE, Position, ScoringInput, YearMonth
+from .model import ASSESSABLE, Position, Rules, ScoringInput, YearMonth
 from .workcalendar import WorkCalendar
 
 HUNDRED = Decimal(100)
@@ -24,6 +24,65 @@ def _ids(values: Iterable[str], limit: int = 5) -> str:
     values = sorted(values)
     shown = "、".join(values[:limit])
     return shown + (f" 等 {len(values)} 人" if len(values) > limit else "")
+
+
+RATIOS = (
+    "qualifying_ratio",
+    "unack_deduction_ratio",
+    "head_org",
+    "deputy_org",
+    "w_monthly",
+    "w_mass",
+    "w_time",
+    "w_democratic",
+    "tier_a",
+    "tier_b",
+    "quota_a",
+    "quota_b",
+    "quota_c",
+)
+"""Parameters that are shares or weights: each lies in 0..1 (RULES §8)."""
+
+COEFFICIENTS = ("coef_a", "coef_b", "coef_c")
+MAX_COEFFICIENT = Decimal(3)
+"""A tier's bonus coefficient lies in 0..3: the rulebook's are 1.2 / 1.0 / 0.8, and no city pays three times."""
+
+MAX_DAILY_HOURS = Decimal(24)
+MAX_BONUS_CAP = HUNDRED
+MAX_ABSENCE_LIMIT_DAYS = 366
+MAX_COMPETITIVE_CAP_HOURS = Decimal(24 * 366)
+
+
+def check_rules(rules: Rules) -> list[str]:
+    """Every rule parameter out of its range (RULES §8), one sentence each naming it, or ``[]``.
+
+    Shares and weights lie in 0..1, and the tier shares A + B leave C a share that is not negative;
+    coefficients lie in 0..``MAX_COEFFICIENT``; a working day is longer than 0 and at most 24 hours; the bonus
+    cap is at most 100 points, the absence limit at most a year of days, the competitive cap at most a year of
+    hours. The same check serves ``python -m scoring``, the what-if form and the year's rules in the portal."""
+    problems: list[str] = []
+
+    def out_of(name: str, low: Decimal | int, high: Decimal | int, low_open: bool = False) -> None:
+        value = getattr(rules, name)
+        if value is None:
+            return
+        if value < low or value > high or (low_open and value == low):
+            bracket = "(" if low_open else "["
+            problems.append(f"rules.{name}：{_num(Decimal(value))} 超出允许范围 {bracket}{low}, {high}]")
+
+    for name in RATIOS:
+        out_of(name, 0, 1)
+    for name in COEFFICIENTS:
+        out_of(name, 0, MAX_COEFFICIENT)
+    out_of("daily_hours", 0, MAX_DAILY_HOURS, low_open=True)
+    out_of("bonus_cap", 0, MAX_BONUS_CAP)
+    out_of("absence_limit_days", 0, MAX_ABSENCE_LIMIT_DAYS)
+    out_of("competitive_cap_hours", 0, MAX_COMPETITIVE_CAP_HOURS)
+    if 0 <= rules.tier_a <= 1 and 0 <= rules.tier_b <= 1 and rules.tier_a + rules.tier_b > 1:
+        problems.append(
+            f"rules.tier_a、rules.tier_b：A、B 档比例合计 {_num(rules.tier_a + rules.tier_b)} 超过 1，C 档比例不能为负"
+        )
+    return problems
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from models import (
     Division,
     Exemption,
     ExtraTimeClaim,
+    ItemLibraryEntry,
     LeaderAssignment,
     MonthlyPlan,
     MonthlyReport,
@@ -44,7 +45,8 @@ from models import (
 from models.base import audit_batch, for_update, update_audited
 from models.guard import chain_write
 from services import calendar as workdays
-from services import clock
+from services import clock, validation
+from services.validation import RuleViolation
 from workflows import dryrun
 from workflows.engine import DiagramSpec, Instance, bundled_diagrams, load_spec
 from workflows.errors import WorkflowError
@@ -74,6 +76,10 @@ def _locked(model: type[pw.Model], record_id: int) -> Any:
     """The row, locked until the transaction ends (PostgreSQL; SQLite's BEGIN IMMEDIATE holds the write lock):
     a second submit of the same record waits here and then sees what the first one did (issue 10 §2)."""
     return for_update(model.select().where(model.id == record_id), for_update="FOR NO KEY UPDATE").first()
+
+
+class TaskTaken(ApprovalError):
+    """Someone else claimed or completed the task first; the message names them (issue 9 §10)."""
 
 
 @dataclass(frozen=True)
@@ -144,8 +150,15 @@ def _weekly_change(review: WeeklyReview, inst: Instance, event: dict | None, act
     if not inst.is_finished or event is None:
         return
     decision = event.get("decision")
-    adjusted = {int(k): Decimal(str(v)) for k, v in (inst.data.get("adjusted_hours") or {}).items()}
-    for entry in WorkLogEntry.select().where(WorkLogEntry.review == review):
+    try:
+        adjusted = {int(k): Decimal(str(v)) for k, v in (inst.data.get("adjusted_hours") or {}).items()}
+    except (ValueError, ArithmeticError):
+        raise ApprovalError("工时：调整的工时应为数字") from None
+    entries = list(
+        WorkLogEntry.select(WorkLogEntry, ItemLibraryEntry).join(ItemLibraryEntry).where(WorkLogEntry.review == review)
+    )
+    validation.check_rating(entries, decision, adjusted, event.get("comment", ""))
+    for entry in entries:
         if decision == "reject":
             entry.status, entry.confirmed_hours = "rejected", Decimal(0)
         elif decision == "adjust" and entry.id in adjusted and adjusted[entry.id] != entry.hours:
@@ -204,12 +217,19 @@ def _change_request_samples() -> tuple[dict[str, Any], ...]:
 
 
 def _plan_check(plan: MonthlyPlan) -> None:
-    """R-TGT-3: the weights of one month sum to exactly 100."""
-    total = sum((item.weight for item in plan.items), Decimal(0))
-    if not plan.items.count():
-        raise ApprovalError("月度计划还没有任何事项，不能提交")
-    if total != Decimal(100):
-        raise ApprovalError(f"月度计划各事项权重合计为 {total.normalize():f}，应为 100")
+    """R-TGT-3: the weights of one month sum to exactly 100 — at submission and at every approval step."""
+    validation.check_plan(plan)
+
+
+def _claim_check(claim: ExtraTimeClaim) -> None:
+    """R-RUN-7: hours in range, a day not after today nor in an absence (the current-year rule is the filing's)."""
+    if claim.hours is None or claim.hours <= 0 or claim.hours > validation.MAX_CLAIM_HOURS:
+        raise RuleViolation("hours", "加时小时数：应大于 0 且不超过 200")
+    validation.check_work_date(claim.person_id, claim.date)
+
+
+def _appeal_check(appeal: Appeal) -> None:
+    validation.check_appeal(appeal.year, appeal.month)
 
 
 def _report_data(report: MonthlyReport) -> dict[str, Any]:
@@ -269,6 +289,7 @@ CHAINS: dict[str, Chain] = {
             ExtraTimeClaim,
             "加时申报",
             lambda r: (f"{r.person.name} 加时申报 {r.hours} 小时（{r.bulletin}）", r.person.division_id, r.person_id),
+            check=_claim_check,
             on_change=_claim_status,
         ),
         Chain(
@@ -300,6 +321,7 @@ CHAINS: dict[str, Chain] = {
                 r.division_id or r.appellant.division_id,
                 r.appellant_id,
             ),
+            check=_appeal_check,
             on_change=_appeal_change,
         ),
         Chain(
@@ -596,7 +618,10 @@ def start(chain_key: str, record: Any, actor: Person, comment: str = "") -> Work
         existing = open_case_for(record)
         if existing is not None:
             raise AlreadyOpen(existing)
-        chain.check(record)
+        try:
+            chain.check(record)
+        except RuleViolation as exc:
+            raise ApprovalError(str(exc)) from exc
         diagram = latest_diagram(chain_key)
         title, division_id, person_id = chain.describe(record)
         data = {"record_id": record.id, "division_id": division_id, **chain.start_data(record)}
@@ -664,6 +689,7 @@ def complete(task: WorkflowTask, actor: Person, decision: str | None, comment: s
     with db.atomic(), audit_batch() as batch, chain_write("step"):
         task = _task_for_update(task.id)
         if not may_act(actor, task):
+            _refuse_taken(task, actor)
             raise NotAllowed("您无权办理此任务")
         if decision == "return" and not comment.strip():
             raise ApprovalError("退回时请填写意见")
@@ -676,10 +702,34 @@ def complete(task: WorkflowTask, actor: Person, decision: str | None, comment: s
             raise ApprovalError(str(exc)) from exc
         subject = _subject_for_update(case)
         batch.loaded(task, case, subject)
-        _event_row(case, actor, task.name, event.get("decision") or "submit", comment)
-        _sync_tasks(case, inst, event, actor, was_ready, task)
-        CHAINS[case.chain].on_change(subject, inst, event, actor)
+        try:
+            if event.get("decision") not in BACKWARD_DECISIONS:  # every rule holds at every step (R-WF-3)
+                CHAINS[case.chain].check(subject)
+            _event_row(case, actor, task.name, event.get("decision") or "submit", comment)
+            _sync_tasks(case, inst, event, actor, was_ready, task)
+            CHAINS[case.chain].on_change(subject, inst, event, actor)
+        except RuleViolation as exc:
+            raise ApprovalError(str(exc)) from exc
     return case
+
+
+BACKWARD_DECISIONS = frozenset({"return", "reject"})
+
+
+def _refuse_taken(task: WorkflowTask, actor: Person) -> None:
+    """Raise TaskTaken naming who completed or claimed the task first, when `actor` could have acted on it (its
+    assignee, its completer, or a member of its group lane); anyone else is simply not allowed (issue 9 §10)."""
+    flag = GROUP_LANES.get(task.lane)
+    in_lane = actor.id in (task.assignee_id, task.completed_by_id) or (flag is not None and getattr(actor, flag))
+    if not in_lane:
+        return
+    if task.status != "open":
+        winner = Person.get_or_none(Person.id == task.completed_by_id) if task.completed_by_id else None
+        when = f"于 {task.completed_at:%Y-%m-%d %H:%M} " if task.completed_at else ""
+        raise TaskTaken(f"该任务已由{winner.name if winner else '他人'}{when}办理，无需再办")
+    if task.assignee_id is not None and task.assignee_id != actor.id:
+        claimant = Person.get_or_none(Person.id == task.assignee_id)
+        raise TaskTaken(f"该任务已由{claimant.name if claimant else '他人'}认领办理")
 
 
 def claim(task: WorkflowTask, actor: Person) -> None:
@@ -687,6 +737,7 @@ def claim(task: WorkflowTask, actor: Person) -> None:
     with db.atomic(), audit_batch() as batch:
         task = _task_for_update(task.id)
         if task.assignee_id is not None or not may_act(actor, task):
+            _refuse_taken(task, actor)
             raise NotAllowed("您无权认领此任务")
         batch.loaded(task)
         task.assignee = actor
@@ -792,16 +843,6 @@ def submit(chain_key: str, record_id: int, actor: Person, comment: str = "") -> 
         return start(chain_key, record, actor, comment)
 
 
-def _no_closed_period(day: dt.date) -> None:
-    from models import ClosedPeriod
-
-    closed = ClosedPeriod.select().where(
-        (ClosedPeriod.year == day.year) & (ClosedPeriod.month.is_null() | (ClosedPeriod.month == day.month))
-    )
-    if closed.exists():
-        raise ApprovalError(f"{day.year}年{day.month}月已结账锁定，不能再申报")
-
-
 def file_extra_time(
     person: Person, day: dt.date, hours: Decimal, bulletin: str, standard: str, reason: str = ""
 ) -> WorkflowCase:
@@ -810,13 +851,12 @@ def file_extra_time(
     so a claim for another year than the current one is refused."""
     if person.division_id is None:
         raise ApprovalError("只有处室人员可以申报加时")
-    if hours <= 0 or hours > 200:
-        raise ApprovalError("加时小时数应大于 0 且不超过 200")
-    if day.year != clock.today().year:
-        raise ApprovalError(f"加时只在当年有效，只能申报 {clock.today().year} 年的加时")
+    try:
+        validation.check_claim(person.id, day, hours)
+    except RuleViolation as exc:
+        raise ApprovalError(str(exc)) from exc
     if not bulletin.strip() or not standard.strip():
         raise ApprovalError("请填写督查通报和加时标准")
-    _no_closed_period(day)
     with db.atomic():
         _locked(Person, person.id)  # one person's applications one at a time (issue 10 §2)
         twin = ExtraTimeClaim.select().where(
@@ -852,8 +892,10 @@ def file_appeal(person: Person, year: int, month: int | None, subject: str, grou
     """R-APL-2: the appeal goes first to the appellant's superior (head, or leader in charge for a head)."""
     if not subject.strip() or not grounds.strip():
         raise ApprovalError("请填写申诉事项和理由")
-    if month is not None and not 1 <= month <= 12:
-        raise ApprovalError("月份应在 1 到 12 之间")
+    try:
+        validation.check_appeal(year, month)
+    except RuleViolation as exc:
+        raise ApprovalError(str(exc)) from exc
     if _superior_of(person) is None:
         raise ApprovalError("找不到您的上级，无法提出申诉，请联系局绩效办")
     with db.atomic():

@@ -191,6 +191,11 @@ def commit_rules(year: int, overrides: dict[str, Any], actor: Person | None = No
     settings = AssessmentYear.get(AssessmentYear.year == year)
     if settings.locked:
         raise ScoringFailed([f"{year} 年度规则已锁定，不能修改"])
-    settings.rules = {**(settings.rules or {}), **overrides}
+    rules = {**(settings.rules or {}), **overrides}
+    try:
+        scoring.parse_rules(rules)  # the same range check as the admin screen and the scoring input (RULES §8)
+    except scoring.InputError as exc:
+        raise ScoringFailed(exc.problems) from exc
+    settings.rules = rules
     settings.save()
     return settings

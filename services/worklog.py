@@ -11,29 +11,31 @@ import peewee as pw
 
 from models import ItemLibraryEntry, LeaderAssignment, Person, WeeklyReview, WorkLogEntry, db
 from models.base import for_update
-from services import approvals
+from services import approvals, validation
 from services import calendar as workdays
+from services.validation import RuleViolation
 
-
-class WorkLogError(ValueError):
-    """A log entry the rules refuse; the message is for the user, in Chinese."""
+WorkLogError = RuleViolation
+"""A log entry the rules refuse; the message is for the user, in Chinese (one refusal type for every rule)."""
 
 
 def derive(entry: WorkLogEntry) -> WorkLogEntry:
-    """Check an entry against the library and set its hours = quantity × standard hours."""
+    """Check an entry against the library and the log's rules (services/validation.py) and set its hours =
+    quantity × standard hours."""
     item: ItemLibraryEntry = entry.item
     person: Person = entry.person
     quantity = Decimal(entry.quantity if entry.quantity is not None else 0)
     if quantity <= 0:
-        raise WorkLogError("数量必须大于 0")
+        raise WorkLogError("quantity", "数量必须大于 0")
     if not item.active:
-        raise WorkLogError(f"事项“{item.name}”已停用，不能再勾选")
+        raise WorkLogError("item", f"事项“{item.name}”已停用，不能再勾选")
     if person.division_id != item.division_id:
-        raise WorkLogError(f"事项“{item.name}”不属于{person.name}所在处室的事项库")
+        raise WorkLogError("item", f"事项“{item.name}”不属于{person.name}所在处室的事项库")
     if entry.status not in (None, "draft"):
-        raise WorkLogError("该日志已评定，不能再修改")
+        raise WorkLogError("status", "该日志已评定，不能再修改")
     entry.quantity = quantity
     entry.hours = (quantity * item.standard_hours).quantize(Decimal("0.01"))
+    validation.check_log_entry(entry)
     return entry
 
 
@@ -83,7 +85,7 @@ def attach(entry: WorkLogEntry) -> WorkLogEntry:
     derive(entry)
     review = week_of(entry.person, entry.date)
     if review.status != "open":  # docs/concurrency.md: refused, never filed as a draft that no rating will see
-        raise WorkLogError("该周工作已评定，不能再补记日志")
+        raise WorkLogError("date", "该周工作已评定，不能再补记日志")
     entry.review = review
     return entry
 

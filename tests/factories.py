@@ -83,6 +83,17 @@ def make_plan(division: Division, year: int = 2023, month: int = 10, weights=(60
     return plan
 
 
+def open_year(year: int = 2023, **overrides: Any) -> models.AssessmentYear:
+    """The assessment year opened by the office: work is logged only in an open year (services/validation.py)."""
+    existing = models.AssessmentYear.get_or_none(models.AssessmentYear.year == year)
+    if existing is None:
+        return models.AssessmentYear.create(year=year, **overrides)
+    for name, value in overrides.items():
+        setattr(existing, name, value)
+    existing.save()
+    return existing
+
+
 def make_library_entry(division: Division, **overrides: Any) -> ItemLibraryEntry:
     n = next(_seq)
     values = {"division": division, "name": f"事项{n}", "standard_hours": Decimal("2.5")}
@@ -170,7 +181,7 @@ def make_record_of(model: type, division: Division, person: Person) -> Any:
         m.DivisionMembership: lambda: m.DivisionMembership.create(
             person=person, division=division, position=person.position, start=dt.date(2015, 1, n % 28 + 1)
         ),
-        m.AssessmentYear: lambda: m.AssessmentYear.create(year=year),
+        m.AssessmentYear: lambda: open_year(year),  # 2023 may be open already
         m.PayStandard: lambda: m.PayStandard.create(year=year, level="科级", org_monthly=Decimal(500)),
         m.CalendarOverride: lambda: m.CalendarOverride.create(date=dt.date(year, 1, 1), kind="workday"),
         m.ClosedPeriod: lambda: m.ClosedPeriod.create(year=year, month=1),

@@ -52,6 +52,7 @@ from portal.admin_views.ownership import (
 )
 from reports.xlsx import table_to_xlsx
 from services.access import Scope, scope_of, visible_divisions
+from services.validation import RuleViolation
 
 log = logging.getLogger(__name__)
 DECIDED_MESSAGE = "This record is in review or decided: only its approval chain or a change request changes it."
@@ -455,12 +456,16 @@ class BureauModelView(ModelView):
     def on_model_change(self, form: Form, model: Any, is_created: bool) -> None:
         self._require_write(model)
 
+    def check_saved(self, model: Any) -> None:
+        """The business rules that need the record as saved with its inline rows (services/validation.py),
+        checked inside the save's transaction: a `RuleViolation` undoes the save and shows as a message."""
+
     # -- writing, each in one transaction, refusals as messages
 
     def handle_view_exception(self, exc: Exception) -> bool:
         if isinstance(exc, HTTPException) or is_lock_error(exc):  # a lock wait that ran out answers 503 (database.py)
             raise exc
-        if isinstance(exc, PeriodLocked | guard.RecordDecided):
+        if isinstance(exc, PeriodLocked | guard.RecordDecided | RuleViolation):
             flash(str(exc), "error")
             return True
         if isinstance(exc, pw.IntegrityError):
@@ -476,6 +481,7 @@ class BureauModelView(ModelView):
                 self._on_model_change(form, model, True)
                 model.save(force_insert=True)
                 _save_inline(form, model)
+                self.check_saved(model)
         except Exception as exc:
             if not self.handle_view_exception(exc):
                 flash(gettext("Failed to create record. %(error)s", error=str(exc)), "error")
@@ -492,6 +498,7 @@ class BureauModelView(ModelView):
                 self._on_model_change(form, model, False)
                 model.save()
                 _save_inline(form, model)
+                self.check_saved(model)
         except Exception as exc:
             if not self.handle_view_exception(exc):
                 flash(gettext("Failed to update record. %(error)s", error=str(exc)), "error")

@@ -61,7 +61,7 @@ from models.results import (
 from portal.admin_views.base import BureauModelView
 from portal.admin_views.people import PersonView
 from portal.fields import FiniteJSONField
-from services import worklog
+from services import validation, worklog
 
 # ---- 组织机构 ------------------------------------------------------------------------------------
 
@@ -130,6 +130,10 @@ class MonthlyPlanView(BureauModelView):
     column_searchable_list = (Division.name,)
     filter_fields = ("year", "month", "status")
     column_default_sort = [("year", True), ("month", True), ("id", False)]
+
+    def check_saved(self, model: MonthlyPlan) -> None:
+        validation.check_plan_draft(model)  # R-TGT-3; exactly 100 is checked when it is submitted
+
     inline_models = [
         (
             PlanItem,
@@ -152,6 +156,9 @@ class PlanItemView(BureauModelView):
     column_searchable_list = ("title",)
     filter_fields = (MonthlyPlan.year, MonthlyPlan.month, "outcome")
     column_default_sort = [("plan", True), ("seq", False)]
+
+    def check_saved(self, model: PlanItem) -> None:
+        validation.check_plan_draft(model.plan)
 
 
 class WeeklyTaskView(BureauModelView):
@@ -185,6 +192,10 @@ class ItemLibraryEntryView(BureauModelView):
     column_default_sort = [("name", False)]
     extra_labels = {"name": _l("Item"), "category": _l("Item category")}
 
+    def on_model_change(self, form: Any, model: ItemLibraryEntry, is_created: bool) -> None:
+        super().on_model_change(form, model, is_created)
+        validation.check_library_item(model)
+
 
 class WorkLogEntryView(BureauModelView):
     """工作日志: hours are derived from the item library (R-RUN-4), so the form does not offer them."""
@@ -214,6 +225,10 @@ class ExtraTimeClaimView(BureauModelView):
     column_searchable_list = ("bulletin", "standard", "reason", Person.name)
     filter_fields = ("date", "status")
     column_default_sort = [("date", True), ("id", True)]
+
+    def on_model_change(self, form: Any, model: ExtraTimeClaim, is_created: bool) -> None:
+        super().on_model_change(form, model, is_created)
+        validation.check_claim(model.person_id, model.date, model.hours)
 
 
 # ---- 考核评价 ------------------------------------------------------------------------------------
@@ -275,6 +290,10 @@ class AppealView(BureauModelView):
     filter_fields = ("year", "month", "status")
     column_default_sort = [("filed_at", True)]
 
+    def on_model_change(self, form: Any, model: Appeal, is_created: bool) -> None:
+        super().on_model_change(form, model, is_created)
+        validation.check_appeal(model.year, model.month)
+
 
 class ImprovementRecordView(BureauModelView):
     column_list = ("year", "month", "kind", "division", "person", "author", "date")
@@ -290,6 +309,10 @@ class AssessmentYearView(BureauModelView):
     column_list = ("year", "period_start", "period_end", "locked")
     form_overrides = {"rules": FiniteJSONField}
     column_default_sort = [("year", True)]
+
+    def on_model_change(self, form: Any, model: AssessmentYear, is_created: bool) -> None:
+        super().on_model_change(form, model, is_created)
+        validation.check_rule_parameters(model.rules)  # the scoring rules' own check (RULES §8)
 
 
 class PayStandardView(BureauModelView):

@@ -10,7 +10,7 @@ import openpyxl
 
 from models import Division, Person
 from portal.admin_views.views import VIEWS
-from tests.factories import make_division, make_leader_of, make_person
+from tests.factories import make_division, make_leader_of, make_person, open_year
 
 ROLES = ("staff", "head", "leader", "office", "director")
 MANAGERS = {"office", "director"}
@@ -34,6 +34,7 @@ class World:
 
 
 def build_world() -> World:
+    open_year(2023)  # the demo year: its work may be logged
     mine = make_division(name="规划管理处")
     other = make_division(name="用地规划处")
     return World(

@@ -84,11 +84,12 @@ def test_completing_a_step_runs_eleven_statements_and_one_more_for_the_chain_loc
 ):
     """Issue 5 speed: one locked read of task, case and diagram; the record; the event; the task table (done
     row, next step's assignee, calendar, new row); the case; the period lock; the audit trail's head and the
-    audit rows in one insert (R-AUD-1) — on PostgreSQL after the chain's advisory lock."""
+    audit rows in one insert (R-AUD-1) — on PostgreSQL after the chain's advisory lock. One more reads the plan's
+    weights: they must still sum to 100 at every step (R-TGT-3, R-WF-3)."""
     division, p = org
     approvals.start("monthly_plan", make_plan(division, weights=(70, 30)), p["head"], "请审核")
     task = _only_task(p["office"])
-    with assert_query_count(12 if isinstance(db.obj, pw.PostgresqlDatabase) else 11):
+    with assert_query_count(13 if isinstance(db.obj, pw.PostgresqlDatabase) else 12):
         approvals.complete(task, p["office"], "approve", "同意")
     assert _only_task(p["leader"]).status == "open"
 

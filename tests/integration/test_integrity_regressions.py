@@ -8,11 +8,11 @@ from decimal import Decimal
 
 import pytest
 
-from models import Absence, Appeal, AssessmentYear, MonthlyPlan, PlanItem, WorkLogEntry
+from models import Absence, Appeal, MonthlyPlan, PlanItem, WorkLogEntry
 from models.guard import chain_write
 from services import meetings
 from services.results import build_input
-from tests.factories import make_appeal, make_library_entry, make_log_entry, make_plan, make_review
+from tests.factories import make_appeal, make_library_entry, make_log_entry, make_plan, make_review, open_year
 from tests.integration.admin_world import build_world
 
 
@@ -36,7 +36,7 @@ def test_head_cannot_move_weight_of_a_judged_plan_in_the_admin_R_WF_3(client, lo
     """As 处室负责人, /admin/planitem/edit/ moved 24 weight points of the approved, already judged November plan
     from the unfinished item to a done one, and the division rose from rank 4 / B to rank 1 / A. Neither the item
     view nor the plan's inline items change a decided plan now; the score it gives stays 88."""
-    AssessmentYear.create(year=2023, period_start=11, period_end=11)
+    open_year(2023, period_start=11, period_end=11)
     plan = _judged_plan(world)
     first, second = plan.items.order_by(PlanItem.seq)
     login_as(world.head)

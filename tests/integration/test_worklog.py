@@ -9,11 +9,12 @@ import pytest
 
 from models import ImprovementRecord, WorkLogEntry
 from services.worklog import WorkLogError, day_log, log_work
-from tests.factories import make_division, make_leader_of, make_library_entry, make_person
+from tests.factories import make_division, make_leader_of, make_library_entry, make_person, open_year
 
 
 @pytest.fixture
 def desk(database):
+    open_year(2023)
     division = make_division(name="规划管理处")
     staff = make_person(division=division, name="科员甲")
     item = make_library_entry(division, name="规划方案审查", standard_hours=Decimal("2.5"), unit="件")

@@ -96,3 +96,33 @@ def test_rules_default_to_the_rulebook():
     assert (r.tier_a, r.tier_b, r.absence_limit_days) == (Decimal("0.30"), Decimal("0.50"), 90)
     assert (r.quota_a, r.quota_b, r.quota_c) == (Decimal("0.70"), Decimal("0.50"), Decimal("0.20"))
     assert (r.coef_a, r.coef_b, r.coef_c) == (Decimal("1.2"), Decimal("1.0"), Decimal("0.8"))
+
+
+@pytest.mark.parametrize(
+    ("overrides", "named"),
+    [
+        ({"qualifying_ratio": "1.5"}, "rules.qualifying_ratio"),
+        ({"unack_deduction_ratio": "2"}, "rules.unack_deduction_ratio"),
+        ({"quota_a": "1.01"}, "rules.quota_a"),
+        ({"tier_a": "0.6", "tier_b": "0.5"}, "rules.tier_a、rules.tier_b"),
+        ({"coef_a": "30"}, "rules.coef_a"),
+        ({"daily_hours": "25"}, "rules.daily_hours"),
+        ({"absence_limit_days": "400"}, "rules.absence_limit_days"),
+        ({"bonus_cap": "1000"}, "rules.bonus_cap"),
+    ],
+)
+def test_r_sco_8_rule_parameters_out_of_range_are_refused_naming_the_parameter(overrides, named):
+    """RULES §8 (R-SCO-8, R-PAY-3): shares in 0..1 whose tiers add up, coefficients in 0..3, a day of at most 24 h;
+    `parse_rules` is the one check the scoring input, the what-if form and the year's rules share."""
+    from scoring import InputError, parse_rules
+
+    with pytest.raises(InputError) as refused:
+        parse_rules(overrides)
+    assert any(problem.startswith(named + "：") for problem in refused.value.problems)
+
+
+def test_r_sco_8_rule_parameters_at_their_bounds_are_accepted():
+    from scoring import parse_rules
+
+    rules = parse_rules({"tier_a": "0.5", "tier_b": "0.5", "quota_a": "1", "coef_a": "3", "daily_hours": "24"})
+    assert (rules.tier_a, rules.coef_a) == (Decimal("0.5"), Decimal(3))

@@ -64,12 +64,15 @@ def years(draw) -> dict:
             if draw(st.integers(0, 6)) == 0:
                 grades[pid] = draw(st.sampled_from(["basically_competent", "incompetent"]))
     plan_items = [item for d in division_ids for m in months if draw(st.integers(0, 9)) for item in draw(plans(d, m))]
+    tier_a = draw(st.sampled_from(["0.30", "0", "0.5", "0.7"]))
+    # the tier shares leave C a share that is not negative (RULES §8, scoring.check_rules)
+    tier_b = draw(st.sampled_from([b for b in ("0.50", "0", "0.4", "0.3") if Decimal(tier_a) + Decimal(b) <= 1]))
     return {
         "year": 2023,
         "period": {"start": months[0], "end": months[-1]},
         "rules": {
-            "tier_a": draw(st.sampled_from(["0.30", "0", "0.5", "0.7"])),
-            "tier_b": draw(st.sampled_from(["0.50", "0", "0.4", "0.9"])),
+            "tier_a": tier_a,
+            "tier_b": tier_b,
             "competitive_cap_hours": draw(st.sampled_from([None, "10"])),
         },
         "standards": STANDARDS,
