@@ -21,7 +21,15 @@ from models import Exemption, MonthlyPlan, ScoreSnapshot, WeeklyReview, Workflow
 from portal import create_app
 from services import clock
 from services.worklog import log_work
-from tests.factories import PASSWORD, make_division, make_leader_of, make_library_entry, make_person, make_plan
+from tests.factories import (
+    PASSWORD,
+    make_division,
+    make_leader_of,
+    make_library_entry,
+    make_person,
+    make_plan,
+    open_year,
+)
 from tests.live import Browser, Reply, csrf_field, form_tokens, served
 
 TODAY = dt.date(2023, 10, 18)  # a Wednesday; the week rated below is the one before
@@ -171,6 +179,7 @@ def test_r_run_6_a_log_entry_saved_while_the_head_rates_the_week_is_never_a_draf
     rating (and are confirmed with it) or are refused in Chinese; none stays a draft on the rated week, and no
     confirmed entry is lost."""
     base, division, p = bureau
+    open_year(2023)
     item = make_library_entry(division, name="规划方案审查", standard_hours=Decimal("2.5"))
     monday = dt.date(2023, 10, 9)
     first = log_work(p["staff"], monday, item, 1, "周一")
