@@ -14,6 +14,7 @@ from models.assessment import (
 from models.audit import AuditLog
 from models.base import BaseModel, PeriodLocked, acting_as, audit_suspended, db, init_db
 from models.documents import DocumentImmutable, IssuedDocument
+from models.jobs import Job
 from models.org import (
     AssessmentYear,
     CalendarOverride,
@@ -85,6 +86,7 @@ ALL_MODELS: list[type] = [
     WorkflowTask,
     WorkflowEvent,
     IssuedDocument,
+    Job,
 ]
 
 __all__ = [m.__name__ for m in ALL_MODELS] + [

@@ -35,14 +35,17 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         home,
         i18n,
         inputs,
+        jobs,
         layout,
         meetings,
         notices,
         results,
         security,
+        server,
         tasks,
     )
 
+    server.init_app(app)
     inputs.init_app(app)
     commandline.init_app(app)
     database.init_app(app)
@@ -55,6 +58,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     meetings.init_app(app)
     results.init_app(app)
     notices.init_app(app)
+    jobs.init_app(app)
     admin.init_app(app)
     cli.init_app(app)
     return app

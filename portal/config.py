@@ -37,9 +37,17 @@ SETTINGS: dict[str, tuple[str, Any]] = {
     # this many wrong passwords in a row lock the account for LOCKOUT_MINUTES
     "LOCKOUT_AFTER": ("BUREAU_LOCKOUT_AFTER", 5),
     "LOCKOUT_MINUTES": ("BUREAU_LOCKOUT_MINUTES", 15),
+    # the job queue (docs/deploy.md): Redis when set, shared by the workers of every machine; otherwise Huey's
+    # SQLite storage in QUEUE_FILE (None: queue.sqlite in the instance folder, beside the default database)
+    "REDIS_URL": ("REDIS_URL", None),
+    "QUEUE_FILE": ("BUREAU_QUEUE_FILE", None),
+    # run each job at once, inside the request that enqueues it (tests; a one-process demo without a worker)
+    "JOBS_IMMEDIATE": ("BUREAU_JOBS_IMMEDIATE", False),
+    # how many reverse proxies stand in front of the portal; their X-Forwarded-* headers are honoured (0: none)
+    "PROXY_HOPS": ("BUREAU_PROXY_HOPS", 0),
 }
-FLAGS = {"SESSION_COOKIE_SECURE"}
-NUMBERS = {"LOCKOUT_AFTER", "LOCKOUT_MINUTES"}
+FLAGS = {"SESSION_COOKIE_SECURE", "JOBS_IMMEDIATE"}
+NUMBERS = {"LOCKOUT_AFTER", "LOCKOUT_MINUTES", "PROXY_HOPS"}
 
 LANGUAGES = {"zh_Hans_CN": "中文", "en": "English"}
 
@@ -106,6 +114,15 @@ def load(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[st
     instance.mkdir(parents=True, exist_ok=True)
     if not config["DATABASE_URL"]:
         config["DATABASE_URL"] = f"sqlite:///{instance / 'bureau.sqlite'}"
+    if not config["QUEUE_FILE"]:
+        config["QUEUE_FILE"] = str(instance / "queue.sqlite")
+    if (
+        config["REDIS_URL"]
+        and "RATELIMIT_STORAGE_URI" not in os.environ
+        and "RATELIMIT_STORAGE_URI" not in (overrides or {})
+    ):
+        # several web workers count failed logins together once there is a Redis to count in
+        config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"]
     if not config["SECRET_KEY"]:
         key_file = instance / "secret_key"
         if not key_file.exists():

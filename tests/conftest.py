@@ -107,6 +107,8 @@ def app(database: str, tmp_path):
             "DATABASE_URL": database,
             "SECRET_KEY": "test-secret",
             "WTF_CSRF_ENABLED": False,
+            # jobs run inside the request that queues them; tests/integration/test_jobs.py runs real workers
+            "JOBS_IMMEDIATE": True,
             # raised so that no test trips over them by chance; test_accounts proves them with low ones
             "LOGIN_LIMIT_PER_ADDRESS": "1000 per minute",
             "LOGIN_LIMIT_PER_ACCOUNT": "1000 per minute",
