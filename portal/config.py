@@ -41,6 +41,8 @@ SETTINGS: dict[str, tuple[str, Any]] = {
     # SQLite storage in QUEUE_FILE (None: queue.sqlite in the instance folder, beside the default database)
     "REDIS_URL": ("REDIS_URL", None),
     "QUEUE_FILE": ("BUREAU_QUEUE_FILE", None),
+    # the queue's name: bureaus (or test runs) that share one Redis keep their jobs apart by it
+    "QUEUE_NAME": ("BUREAU_QUEUE_NAME", "bureau"),
     # run each job at once, inside the request that enqueues it (tests; a one-process demo without a worker)
     "JOBS_IMMEDIATE": ("BUREAU_JOBS_IMMEDIATE", False),
     # how many reverse proxies stand in front of the portal; their X-Forwarded-* headers are honoured (0: none)

@@ -59,6 +59,7 @@ def init_app(app: Flask) -> None:
     jobs.configure(
         redis_url=app.config["REDIS_URL"],
         queue_file=app.config["QUEUE_FILE"],
+        name=app.config["QUEUE_NAME"],
         immediate=bool(app.config["JOBS_IMMEDIATE"]),
     )
     app.register_blueprint(bp)

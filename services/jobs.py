@@ -60,14 +60,14 @@ _queue: Huey | None = None
 _task: Any = None
 
 
-def configure(*, redis_url: str | None, queue_file: str, immediate: bool = False) -> Huey:
+def configure(*, redis_url: str | None, queue_file: str, name: str = "bureau", immediate: bool = False) -> Huey:
     """Bind the queue for this process (the app factory calls it): the same settings on the web side and on the
     worker make them share one queue."""
     global _queue, _task
     if redis_url:
-        queue: Huey = RedisHuey("bureau", url=redis_url, immediate=immediate)
+        queue: Huey = RedisHuey(name, url=redis_url, immediate=immediate)
     else:
-        queue = SqliteHuey("bureau", filename=queue_file, immediate=immediate)
+        queue = SqliteHuey(name, filename=queue_file, immediate=immediate)
     _task = queue.task(retries=MAX_ATTEMPTS - 1, retry_delay=RETRY_DELAY_SECONDS, name="run_job")(run)
     _queue = queue
     return queue
