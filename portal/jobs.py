@@ -25,6 +25,7 @@ bp = Blueprint("jobs", __name__)
 KIND_NAMES = {
     "notice_batch": _l("Batch of individual notices"),
     "recompute": _l("Recompute a year's results"),
+    "reminders": _l("Daily reminders"),
 }
 STATE_NAMES = {
     "queued": _l("Queued"),
@@ -47,12 +48,12 @@ def index() -> str:
 @click.option("--workers", "-w", type=click.IntRange(1, 64), default=2, show_default=True, help="Worker threads.")
 @with_appcontext
 def worker_command(workers: int) -> None:
-    """Run queued jobs (notice batches, recomputes) until stopped; start one or more anywhere the database and
-    the queue (REDIS_URL, or BUREAU_QUEUE_FILE on this machine) can be reached."""
+    """Run queued jobs (notice batches, recomputes) and the daily reminder poll until stopped; start one or more
+    anywhere the database and the queue (REDIS_URL, or BUREAU_QUEUE_FILE on this machine) can be reached."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     queue = jobs.queue()
     click.echo(f"后台任务执行进程已启动（队列：{jobs.backend()}，线程数 {workers}）", err=True)
-    queue.create_consumer(workers=workers, worker_type="thread", periodic=False).run()
+    queue.create_consumer(workers=workers, worker_type="thread", periodic=True).run()
 
 
 def init_app(app: Flask) -> None:

@@ -6,12 +6,15 @@ SQLite storage in one file (embedded, no extra service). What a job is and how f
 table (models/jobs.py), in the bureau's own database, so every web worker reports the same progress and a
 restart of either side loses nothing: a queued job waits in the queue's storage for a worker.
 
+The workers also run the daily reminder poll (`daily_reminders`), once a day across all of them.
+
 A job that fails with an unexpected error is tried again, up to `MAX_ATTEMPTS` times in all; a refusal the
 office can act on (no results for that year, say) fails at once, with its reason.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import uuid
 from collections.abc import Callable, Mapping
@@ -19,7 +22,7 @@ from dataclasses import asdict
 from typing import Any
 
 import peewee as pw
-from huey import Huey, RedisHuey, SqliteHuey
+from huey import Huey, RedisHuey, SqliteHuey, crontab
 
 from models import Division, Job, Person, acting_as, db
 from services import clock
@@ -28,6 +31,7 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
 RETRY_DELAY_SECONDS = 2
+REMINDER_HOUR = 7  # the workers' daily reminder poll, local time
 
 
 class JobRefused(Exception):  # noqa: N818 - a refusal with a reason for the office, not a programming error
@@ -69,6 +73,7 @@ def configure(*, redis_url: str | None, queue_file: str, name: str = "bureau", i
     else:
         queue = SqliteHuey(name, filename=queue_file, immediate=immediate)
     _task = queue.task(retries=MAX_ATTEMPTS - 1, retry_delay=RETRY_DELAY_SECONDS, name="run_job")(run)
+    queue.periodic_task(crontab(minute="0", hour=str(REMINDER_HOUR)), name="daily_reminders")(daily_reminders)
     _queue = queue
     return queue
 
@@ -212,3 +217,42 @@ def _recompute(job: Job, progress: Progress) -> dict[str, Any]:
 
 def recompute(year: int, reason: str, actor: Person) -> Job:
     return enqueue("recompute", {"year": year, "reason": reason}, actor)
+
+
+@kind("reminders")
+def _reminders(job: Job, progress: Progress) -> dict[str, Any]:
+    """The day's reminder poll (R-WF-2): per person, tasks overdue or due within two working days; the job keeps
+    the counts, as `flask --app portal remind` prints the lines."""
+    from services.task_views import reminder_digest
+
+    digest = reminder_digest(dt.date.fromisoformat(job.params["date"]))
+    progress(len(digest), len(digest))
+    return {
+        "date": job.params["date"],
+        "people": len(digest),
+        "overdue": sum(len(p.overdue) for p in digest),
+        "due_soon": sum(len(p.due_soon) for p in digest),
+        "escalated": sum(len(p.escalated) for p in digest),
+    }
+
+
+def daily_reminders() -> str | None:
+    """The workers' daily periodic task: one reminder job per day, however many workers on however many machines
+    fire it — the day is the job's key, so the database lets only the first one in (docs/style.md §15). Returns
+    the job's id, or None when another worker has it."""
+    day = clock.today()
+    job_id = f"remind-{day:%Y%m%d}"
+    opened = db.is_closed()
+    if opened:
+        db.connect()
+    try:
+        try:
+            with db.atomic():
+                Job.create(id=job_id, kind="reminders", params={"date": day.isoformat()}, created_at=clock.now())
+        except pw.IntegrityError:
+            return None
+        run(job_id)
+        return job_id
+    finally:
+        if opened and not db.is_closed():
+            db.close()

@@ -115,3 +115,18 @@ def test_r_rpt_1_a_refused_batch_fails_at_once_with_its_reason(app, client, logi
     status = client.get(f"/notices/batch/{job_id}.json").get_json()
     assert (status["state"], status["attempts"]) == ("failed", 1)
     assert status["error"] and status["zip_url"] is None
+
+
+def test_r_wf_2_the_daily_reminder_poll_runs_once_a_day_however_many_workers_fire_it(app):
+    """R-WF-2: every worker's scheduler fires the daily poll; the day is the job's key, so only the first makes
+    a job, and the job keeps the day's counts."""
+    clock.pin("2023-12-20")
+    try:
+        first = jobs.daily_reminders()
+        second = jobs.daily_reminders()
+    finally:
+        clock.pin(None)
+    assert (first, second) == ("remind-20231220", None)
+    job = Job.get_by_id(first)
+    assert (job.kind, job.state, job.attempts) == ("reminders", "done", 1)
+    assert job.result == {"date": "2023-12-20", "people": 0, "overdue": 0, "due_soon": 0, "escalated": 0}
