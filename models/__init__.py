@@ -15,6 +15,7 @@ from models.audit import AuditLog
 from models.base import BaseModel, PeriodLocked, acting_as, audit_suspended, db, init_db
 from models.changes import ChangeRequest
 from models.documents import DocumentImmutable, IssuedDocument
+from models.jobs import Job
 from models.org import (
     AssessmentYear,
     CalendarOverride,
@@ -87,6 +88,7 @@ ALL_MODELS: list[type] = [
     WorkflowEvent,
     IssuedDocument,
     ChangeRequest,
+    Job,
 ]
 
 __all__ = [m.__name__ for m in ALL_MODELS] + [

@@ -36,15 +36,18 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         home,
         i18n,
         inputs,
+        jobs,
         layout,
         meetings,
         notices,
         once,
         results,
         security,
+        server,
         tasks,
     )
 
+    server.init_app(app)
     inputs.init_app(app)
     once.init_app(app)
     commandline.init_app(app)
@@ -59,6 +62,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     changes.init_app(app)
     results.init_app(app)
     notices.init_app(app)
+    jobs.init_app(app)
     admin.init_app(app)
     cli.init_app(app)
     return app

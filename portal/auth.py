@@ -57,7 +57,7 @@ login_manager.localize_callback = str  # the message is lazy: render it in the r
 csrf = CSRFProtect()
 bp = Blueprint("auth", __name__)
 
-PUBLIC_ENDPOINTS = frozenset({"auth.login", "i18n.set_language", "static"})
+PUBLIC_ENDPOINTS = frozenset({"auth.login", "i18n.set_language", "static", "server.healthz"})
 # what a person who must choose a new password may still reach
 WHILE_PASSWORD_MUST_CHANGE = frozenset({"auth.change_password", "auth.logout"})
 SESSION_VERSION_KEY = "_session_version"

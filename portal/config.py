@@ -39,9 +39,19 @@ SETTINGS: dict[str, tuple[str, Any]] = {
     "LOCKOUT_MINUTES": ("BUREAU_LOCKOUT_MINUTES", 15),
     # how long a write waits for another's lock before the page answers 503 "busy" (issue 10 §1)
     "LOCK_TIMEOUT_MS": ("BUREAU_LOCK_TIMEOUT_MS", 10000),
+    # the job queue (docs/deploy.md): Redis when set, shared by the workers of every machine; otherwise Huey's
+    # SQLite storage in QUEUE_FILE (None: queue.sqlite in the instance folder, beside the default database)
+    "REDIS_URL": ("REDIS_URL", None),
+    "QUEUE_FILE": ("BUREAU_QUEUE_FILE", None),
+    # the queue's name: bureaus (or test runs) that share one Redis keep their jobs apart by it
+    "QUEUE_NAME": ("BUREAU_QUEUE_NAME", "bureau"),
+    # run each job at once, inside the request that enqueues it (tests; a one-process demo without a worker)
+    "JOBS_IMMEDIATE": ("BUREAU_JOBS_IMMEDIATE", False),
+    # how many reverse proxies stand in front of the portal; their X-Forwarded-* headers are honoured (0: none)
+    "PROXY_HOPS": ("BUREAU_PROXY_HOPS", 0),
 }
-FLAGS = {"SESSION_COOKIE_SECURE"}
-NUMBERS = {"LOCKOUT_AFTER", "LOCKOUT_MINUTES", "LOCK_TIMEOUT_MS"}
+FLAGS = {"SESSION_COOKIE_SECURE", "JOBS_IMMEDIATE"}
+NUMBERS = {"LOCKOUT_AFTER", "LOCKOUT_MINUTES", "LOCK_TIMEOUT_MS", "PROXY_HOPS"}
 
 LANGUAGES = {"zh_Hans_CN": "中文", "en": "English"}
 
@@ -108,6 +118,15 @@ def load(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[st
     instance.mkdir(parents=True, exist_ok=True)
     if not config["DATABASE_URL"]:
         config["DATABASE_URL"] = f"sqlite:///{instance / 'bureau.sqlite'}"
+    if not config["QUEUE_FILE"]:
+        config["QUEUE_FILE"] = str(instance / "queue.sqlite")
+    if (
+        config["REDIS_URL"]
+        and "RATELIMIT_STORAGE_URI" not in os.environ
+        and "RATELIMIT_STORAGE_URI" not in (overrides or {})
+    ):
+        # several web workers count failed logins together once there is a Redis to count in
+        config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"]
     if not config["SECRET_KEY"]:
         key_file = instance / "secret_key"
         if not key_file.exists():

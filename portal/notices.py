@@ -1,17 +1,15 @@
 """Issued documents (发文): the archive list, issuing one notice or a batch, downloads (issue 6 §4–§6).
 
 Everyone sees here the documents they may read (R-SEC-1, `services.notices.may_read`); the office and the
-director also issue. A batch of individual notices runs in a background thread of this process and reports
-its progress to a small JSON endpoint the page polls; its zip is built from the archive when downloaded, so it
-can be fetched again later. The `notice` CLI command lives here too and is registered by `portal.cli`.
+director also issue. A batch of individual notices runs on the job queue (services/jobs.py, `flask --app portal
+worker`) and its progress, kept in the job table, is read by a small JSON endpoint the page polls — on whichever
+web worker answers; its zip is built from the archive when downloaded, so it can be fetched again later.
+The `notice` CLI command lives here too and is registered by `portal.cli`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import threading
-import uuid
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -35,11 +33,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from models import Division, IssuedDocument, Person, acting_as, db
+from models import Division, IssuedDocument, Job, Person, acting_as, db
 from portal.commandline import MONTH, OUT_FILE, YEAR, BureauCommand, fail
 from portal.inputs import assessment_year, db_int
 from portal.layout import register_nav
-from services import notices
+from services import jobs, notices
 from services.access import scope_of
 
 bp = Blueprint("notices", __name__, url_prefix="/notices")
@@ -83,75 +81,19 @@ def _int(value: Any) -> int | None:
         return None
 
 
-# --- background batches -------------------------------------------------------------------------------------
+# --- batches on the job queue -------------------------------------------------------------------------------
 
 
-@dataclass
-class BatchJob:
-    """One running or finished batch of individual notices, as the progress endpoint reports it."""
-
-    id: str
-    year: int
-    division_id: int | None
-    started_by: int
-    done: int = 0
-    total: int = 0
-    state: str = "running"  # running | done | failed
-    error: str = ""
-    issued: int = 0
-    existing: int = 0
-    skipped: list[str] = field(default_factory=list)
-    thread: threading.Thread | None = None
+def start_batch(year: int, division: Division | None, person: Person) -> Job:
+    """Queue the batch (services/jobs.py); a queue worker issues it and records its progress in the job table."""
+    return jobs.notice_batch(year, division, _settings(), person)
 
 
-JOBS: dict[str, BatchJob] = {}
-_JOBS_LOCK = threading.Lock()
-
-
-def _run_batch(app: Flask, job: BatchJob, settings, actor_id: int) -> None:
-    """The thread's body: its own database connection, the starter as the audit actor."""
-
-    def progress(done: int, total: int) -> None:
-        job.done, job.total = done, total
-
-    with app.app_context():
-        db.connect(reuse_if_open=True)
-        try:
-            actor = Person.get_by_id(actor_id)
-            division = Division.get_by_id(job.division_id) if job.division_id else None
-            with acting_as(actor.id, actor.name):
-                result = notices.issue_batch(job.year, division, progress, settings=settings, actor=actor)
-            job.issued, job.existing = len(result.issued), len(result.existing)
-            job.skipped = [reason for _name, reason in result.skipped]
-            job.state = "done"
-        except notices.NoticeError as exc:
-            job.state, job.error = "failed", str(exc)
-        except Exception as exc:  # noqa: BLE001 - the page must say the batch failed, whatever the cause
-            app.logger.exception("notice batch %s failed", job.id)
-            job.state, job.error = "failed", f"{type(exc).__name__}: {exc}"
-        finally:
-            if not db.is_closed():
-                db.close()
-
-
-def start_batch(year: int, division: Division | None, person: Person) -> BatchJob:
-    job = BatchJob(uuid.uuid4().hex[:12], year, division.id if division else None, person.id)
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    thread = threading.Thread(
-        target=_run_batch, args=(app, job, _settings(), person.id), name=f"notices-{job.id}", daemon=True
-    )
-    job.thread = thread
-    with _JOBS_LOCK:
-        JOBS[job.id] = job
-    thread.start()
-    return job
-
-
-def _job(job_id: str) -> BatchJob:
-    job = JOBS.get(job_id)
+def _job(job_id: str) -> Job:
+    job = Job.get_or_none((Job.id == job_id) & (Job.kind == "notice_batch"))
     if job is None:
         abort(404)
-    if job.started_by != current_user.person.id and not _can_issue():
+    if job.started_by_id != current_user.person.id and not _can_issue():
         abort(403)
     return job
 
@@ -299,24 +241,29 @@ def batch() -> Response:
 @bp.route("/batch/<job_id>")
 def batch_page(job_id: str) -> str:
     job = _job(job_id)
-    division = Division.get_by_id(job.division_id) if job.division_id else None
-    return render_template("notices/batch.html", job=job, division=division)
+    division_id = job.params.get("division_id")
+    division = Division.get_by_id(division_id) if division_id else None
+    return render_template("notices/batch.html", job=job, year=job.params["year"], division=division)
 
 
 @bp.route("/batch/<job_id>.json")
 def batch_status(job_id: str) -> Response:
     job = _job(job_id)
-    division = Division.get_by_id(job.division_id) if job.division_id else None
+    division_id = job.params.get("division_id")
+    division = Division.get_by_id(division_id) if division_id else None
+    result = job.result or {}
+    issued, existing = result.get("issued", 0), result.get("existing", 0)
     return jsonify(
         state=job.state,
         done=job.done,
         total=job.total,
+        attempts=job.attempts,
         error=job.error,
-        issued=job.issued,
-        existing=job.existing,
-        skipped=job.skipped,
-        zip_url=url_for("notices.zip_download", year=job.year, division=division.code if division else None)
-        if job.state == "done" and job.issued + job.existing
+        issued=issued,
+        existing=existing,
+        skipped=result.get("skipped", []),
+        zip_url=url_for("notices.zip_download", year=job.params["year"], division=division.code if division else None)
+        if job.state == "done" and issued + existing
         else None,
     )
 

@@ -38,9 +38,9 @@ from portal import labels
 from portal.inputs import db_int
 from portal.layout import hours, month_name, register_nav
 from reports.xlsx import table_to_xlsx
-from services import result_views, whatif
+from services import jobs, result_views, whatif
 from services.access import Scope, scope_of
-from services.results import ScoringFailed, recompute
+from services.results import ScoringFailed
 
 bp = Blueprint("results", __name__, url_prefix="/results")
 
@@ -489,7 +489,8 @@ def person(person_id: int) -> Any:
 
 @bp.route("/recompute", methods=["POST"])
 def recompute_year() -> Response:
-    """The office or the director recomputes a year with a reason: a new current snapshot version."""
+    """The office or the director recomputes a year with a reason: a new current snapshot version, computed by a
+    job on the queue (services/jobs.py); the office follows it on /jobs."""
     _require_manager()
     year = request.form.get("year", type=db_int)
     reason = (request.form.get("reason") or "").strip()
@@ -498,14 +499,22 @@ def recompute_year() -> Response:
     if not reason:
         flash(_("Give a reason for recomputing."), "danger")
         return redirect(url_for("results.ranking", year=year))
-    try:
-        snapshot = recompute(year, actor=current_user.person, reason=reason[:200])
-    except ScoringFailed as exc:
-        for problem in exc.problems:
+    job = jobs.recompute(year, reason[:200], current_user.person)
+    if job.state == "failed":
+        for problem in (job.result or {}).get("problems", [job.error]):
             flash(problem, "danger")
         return redirect(url_for("results.ranking", year=year))
-    flash(_("Results recomputed: %(year)d, version %(version)d.", year=year, version=snapshot.version), "success")
-    return redirect(url_for("results.ranking", year=year))
+    if job.state == "done":
+        version = job.result["version"]
+        flash(_("Results recomputed: %(year)d, version %(version)d.", year=year, version=version), "success")
+        return redirect(url_for("results.ranking", year=year))
+    flash(
+        _(
+            "Recomputing %(year)d on the job queue; the new version appears in the results when the job is done.",
+            year=year,
+        )
+    )
+    return redirect(url_for("jobs.index"))
 
 
 # ---------------------------------------------------------------------------------------------------- what-if

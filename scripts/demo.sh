@@ -7,5 +7,9 @@ export FLASK_APP=portal
 export BUREAU_TODAY="${BUREAU_TODAY:-2023-12-27}"
 .venv/bin/flask migrate
 .venv/bin/flask demo
+# long work (notice batches, recomputes) runs on the job queue: one worker beside the portal, stopped with it
+.venv/bin/flask worker &
+WORKER_PID=$!
+trap 'kill "$WORKER_PID" 2>/dev/null || true' EXIT
 echo "== 门户地址 / portal: http://127.0.0.1:${PORT:-5000}"
-exec .venv/bin/flask run --host 127.0.0.1 --port "${PORT:-5000}"
+.venv/bin/flask run --host 127.0.0.1 --port "${PORT:-5000}"

@@ -59,6 +59,26 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
     admin.close()
 
 
+REDIS_DEFAULT = "redis://127.0.0.1:6379/0"
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """`TEST_REDIS_URL` (default redis://127.0.0.1:6379/0) for the job queue's Redis backend; skipped with the
+    reason where none answers — except under CI=true, where it fails, as PostgreSQL does."""
+    url = os.environ.get("TEST_REDIS_URL", REDIS_DEFAULT)
+    try:
+        import redis
+
+        redis.Redis.from_url(url, socket_connect_timeout=3).ping()
+    except Exception as exc:  # noqa: BLE001 - any failure to answer means "no Redis here"
+        message = f"Redis at {url} does not answer: {str(exc).strip().splitlines()[0] if str(exc).strip() else exc}"
+        if IN_CI:
+            pytest.fail(message + " (CI=true: Redis is required)")
+        pytest.skip(message)
+    return url
+
+
 @pytest.fixture(scope="session")
 def migrated(database_url: str) -> str:
     database = init_db(database_url)
@@ -107,6 +127,8 @@ def app(database: str, tmp_path):
             "DATABASE_URL": database,
             "SECRET_KEY": "test-secret",
             "WTF_CSRF_ENABLED": False,
+            # jobs run inside the request that queues them; tests/integration/test_jobs.py runs real workers
+            "JOBS_IMMEDIATE": True,
             # raised so that no test trips over them by chance; test_accounts proves them with low ones
             "LOGIN_LIMIT_PER_ADDRESS": "1000 per minute",
             "LOGIN_LIMIT_PER_ACCOUNT": "1000 per minute",
