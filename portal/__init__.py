@@ -29,6 +29,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from portal import (
         admin,
         auth,
+        calendar_screen,
         changes,
         cli,
         commandline,
@@ -59,6 +60,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     home.init_app(app)
     tasks.init_app(app)
     meetings.init_app(app)
+    calendar_screen.init_app(app)
     changes.init_app(app)
     results.init_app(app)
     notices.init_app(app)

@@ -1,4 +1,5 @@
-"""Command-line: `flask --app portal migrate | demo [--reset] | score | notice | account … | audit verify`.
+"""Command-line: `flask --app portal migrate | demo [--reset] | score | notice | account … | audit verify |
+backup | restore`.
 Every command is a `portal.commandline.BureauCommand`: bad input is one Chinese line on stderr and exit 2."""
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from flask import Flask
 
 from models import audit, db
 from models.migrate import upgrade
-from portal.commandline import OUT_FILE, YEAR, BureauGroup
+from portal.commandline import OUT_FILE, YEAR, BureauGroup, fail
 
 
 def init_app(app: Flask) -> None:
@@ -20,6 +21,30 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(notice_command)
     app.cli.add_command(account_command)
     app.cli.add_command(audit_command)
+
+    @app.cli.command("backup")
+    @click.option("--out", type=OUT_FILE, required=True, help="The backup file to write.")
+    def backup_command(out: str) -> None:
+        """A consistent copy of the whole database while the portal runs (SQLite backup API / pg_dump -Fc)."""
+        from services import backup
+
+        try:
+            kind = backup.backup(app.config["DATABASE_URL"], out)
+        except backup.BackupRefused as exc:
+            fail(str(exc))
+        click.echo(f"已备份（{kind}）：{out}")
+
+    @app.cli.command("restore")
+    @click.argument("file", type=click.Path(exists=True, dir_okay=False, readable=True))
+    def restore_command(file: str) -> None:
+        """Load a backup into the EMPTY database of DATABASE_URL; a database with tables is refused."""
+        from services import backup
+
+        try:
+            kind = backup.restore(app.config["DATABASE_URL"], file)
+        except backup.BackupRefused as exc:
+            fail(str(exc))
+        click.echo(f"已恢复（{kind}）：{file}")
 
     @app.cli.command("migrate")
     def migrate_command() -> None:

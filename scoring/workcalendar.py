@@ -6,7 +6,7 @@ module.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 
 import chinese_calendar
@@ -28,16 +28,21 @@ class WorkCalendar:
     A working day is Monday–Friday that is not a statutory holiday, or an adjusted working weekend day
     (调休上班). ``overrides.workdays`` forces a day to working, ``overrides.holidays`` forces it to
     non-working; the override wins over the built-in data. A day the built-in data does not cover and no
-    override names raises ``CalendarDataMissing``. Working days are computed once per month and cached.
+    override names raises ``CalendarDataMissing`` — unless the caller passes ``fallback``, a second source that
+    decides such days (deadlines use one so that a year without data never stops the portal; scoring never does).
+    Working days are computed once per month and cached.
     """
 
-    def __init__(self, overrides: CalendarOverrides | None = None) -> None:
+    def __init__(
+        self, overrides: CalendarOverrides | None = None, fallback: Callable[[date], bool] | None = None
+    ) -> None:
         overrides = overrides or CalendarOverrides()
         clash = overrides.workdays & overrides.holidays
         if clash:
             raise ValueError(f"days both forced working and non-working: {sorted(clash)}")
         self._workdays = overrides.workdays
         self._holidays = overrides.holidays
+        self._fallback = fallback
         self._months: dict[YearMonth, tuple[date, ...]] = {}
 
     def is_workday(self, day: date) -> bool:
@@ -48,6 +53,8 @@ class WorkCalendar:
         try:
             return bool(chinese_calendar.is_workday(day))
         except NotImplementedError:
+            if self._fallback is not None:
+                return self._fallback(day)
             raise CalendarDataMissing(day) from None
 
     def workdays_in(self, month: YearMonth) -> tuple[date, ...]:

@@ -120,6 +120,9 @@ def _table(f: Foreign) -> list[tuple[str, str, dict[str, int]]]:
         ("GET", f"/changes/history/plan/{f.plan_id}", {"juzhang": 200, "jixiaoban": 200, "else": 403}),
         ("GET", "/jobs", {"else": 200}),  # one's own jobs; the office and the director see every job
         ("GET", "/healthz", {"anonymous": 200, "else": 200}),  # for the load balancer: no login, no data
+        ("GET", "/calendar/2027", {"juzhang": 200, "jixiaoban": 200, "else": 403}),
+        ("POST", "/calendar/2027/toggle", {"juzhang": 400, "jixiaoban": 400, "else": 403}),
+        ("POST", "/calendar/2027/import", {"juzhang": 400, "jixiaoban": 400, "else": 403}),
         ("GET", "/password", {"else": 200}),
         ("GET", "/admin/", {"else": 200}),
     ]
@@ -155,6 +158,7 @@ def test_every_route_is_in_the_matrix(app):
             ("<job_id>", "nosuchjob"),
             ("<kind>", "plan"),
             ("<int:change_id>", "1"),
+            ("<int:year>", "2027"),
         ):
             path = path.replace(name, sample)
         rules.add(path)
