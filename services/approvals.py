@@ -747,7 +747,9 @@ def _no_closed_period(day: dt.date) -> None:
     from models import ClosedPeriod
 
     closed = ClosedPeriod.select().where(
-        (ClosedPeriod.year == day.year) & (ClosedPeriod.month.is_null() | (ClosedPeriod.month == day.month))
+        (ClosedPeriod.year == day.year)
+        & (ClosedPeriod.month.is_null() | (ClosedPeriod.month == day.month))
+        & ClosedPeriod.reopened_at.is_null()
     )
     if closed.exists():
         raise ApprovalError(f"{day.year}年{day.month}月已结账锁定，不能再申报")

@@ -45,6 +45,7 @@ from models import (
     db,
 )
 from models.base import audit_batch, update_audited
+from services import periods
 
 COUNTED_LOG_STATUSES = ("confirmed", "adjusted")
 BATCH = 1000
@@ -271,15 +272,24 @@ DIVISION_FIGURES = (
 
 
 def recompute(year: int, *, actor: Person | None = None, reason: str = "") -> ScoreSnapshot:
-    """Recompute a year and store it as the new current snapshot (the previous ones are kept)."""
+    """Recompute a year and store it as the new current snapshot (the previous ones are kept). Refused for a
+    closed year (R-AUD-1): its results are final."""
+    refuse_closed_year(year)
     data = build_input(year)
     return store(year, data, compute(data), actor=actor, reason=reason)
+
+
+def refuse_closed_year(year: int) -> None:
+    """ScoringFailed when the whole year is closed: neither its results nor its rules change any more."""
+    if periods.year_closed(year):
+        raise ScoringFailed([f"{year}年度已结账锁定，不能重新计算或修改规则"])
 
 
 def store(
     year: int, data: dict[str, Any], result: dict[str, Any], *, actor: Person | None = None, reason: str = ""
 ) -> ScoreSnapshot:
     """Write one computed result as the new current snapshot of the year, in one transaction."""
+    refuse_closed_year(year)
     divisions = {d.code: d.id for d in Division.select(Division.id, Division.code)}
     people = {p.code: (p.id, p.division_id) for p in Person.select(Person.id, Person.code, Person.division)}
     deductions: dict[tuple[str, str], list[dict]] = {}
