@@ -38,6 +38,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         layout,
         meetings,
         notices,
+        periods,
         results,
         security,
         tasks,
@@ -53,6 +54,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     home.init_app(app)
     tasks.init_app(app)
     meetings.init_app(app)
+    periods.init_app(app)
     results.init_app(app)
     notices.init_app(app)
     admin.init_app(app)

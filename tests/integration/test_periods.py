@@ -155,3 +155,23 @@ def test_only_the_director_reopens_with_a_reason_and_the_row_is_kept_R_AUD_1(wor
     assert [c.in_force for c in periods.closures(2023)] == [False, True]
     with pytest.raises(PeriodLocked):
         WorkLogEntry.get_by_id(entry.id).delete_instance()
+
+
+def test_the_periods_screen_closes_for_the_office_and_reopens_for_the_director_R_AUD_1(client, login_as, world):
+    """/periods: the office closes a month or the year; the director reopens with a reason; refusals are
+    Chinese."""
+    login_as(world.office)
+    assert client.post("/periods/close", data={"year": "2023", "month": "9"}).status_code == 302
+    page = client.get("/periods?year=2023").get_data(as_text=True)
+    assert "2023年09月" in page and "有效" in page
+    again = client.post("/periods/close", data={"year": "2023", "month": "9"})
+    assert again.status_code == 400 and "2023年9月已结账" in again.get_data(as_text=True)
+    assert client.post(f"/periods/{periods.closures(2023)[0].id}/reopen", data={"reason": "x"}).status_code == 403
+    closure = periods.closures(2023)[0]
+    login_as(world.director)
+    refused = client.post(f"/periods/{closure.id}/reopen?year=2023", data={"reason": " "})
+    assert refused.status_code == 400 and "重新开放必须说明理由" in refused.get_data(as_text=True)
+    assert client.post("/periods/close", data={"year": "2023"}).status_code == 403
+    done = client.post(f"/periods/{closure.id}/reopen", data={"reason": "更正日志"}, follow_redirects=True)
+    assert "已重新开放该结账期间" in done.get_data(as_text=True) and "更正日志" in done.get_data(as_text=True)
+    assert not periods.is_closed(2023, 9)
