@@ -175,3 +175,14 @@ def test_the_periods_screen_closes_for_the_office_and_reopens_for_the_director_R
     done = client.post(f"/periods/{closure.id}/reopen", data={"reason": "更正日志"}, follow_redirects=True)
     assert "已重新开放该结账期间" in done.get_data(as_text=True) and "更正日志" in done.get_data(as_text=True)
     assert not periods.is_closed(2023, 9)
+
+
+def test_recompute_of_a_closed_year_is_refused_on_the_results_screen_in_chinese_R_AUD_1(client, login_as, world):
+    """/results/recompute for a closed year makes no new version and says why."""
+    periods.close(world.office, 2023)
+    login_as(world.office)
+    response = client.post("/results/recompute", data={"year": "2023", "reason": "再算"}, follow_redirects=True)
+    assert "2023年度已结账锁定，不能重新计算或修改规则" in response.get_data(as_text=True)
+    from models import ScoreSnapshot
+
+    assert ScoreSnapshot.select().count() == 0
