@@ -13,6 +13,7 @@ from typing import Any
 from models import LeaderAssignment, MonthlyPlan, Person, WorkflowCase, WorkflowDiagram, WorkflowTask
 from services import demo, notices
 from services.results import recompute
+from tests.factories import approve_ranking
 from tests.integration.admin_world import xlsx_rows
 
 LOGINS = ("anonymous", "juzhang", "fenguan1", "jixiaoban", "chuzhang", "fuchuzhang", "keyuan", "jieyong", "guanliyuan")
@@ -150,6 +151,7 @@ def test_r_sec_1_every_route_answers_each_role_as_the_matrix_says(app, client, d
     writes by those without the right change nothing; lists and exports show no foreign row."""
     demo.load()
     recompute(2023, reason="演示计算")
+    approve_ranking(2023)  # R-SCO-3: the individual notices come from the approved snapshot
     foreign = _foreign(app)
     table = _table(foreign)
     seen: dict[tuple[str, str], int] = {}
@@ -171,6 +173,7 @@ def test_r_sec_1_no_foreign_row_in_lists_or_exports(app, client, database):
     foreign division never name its people; the office sees them (the check can fail)."""
     demo.load()
     recompute(2023, reason="演示计算")
+    approve_ranking(2023)  # R-SCO-3: the individual notices come from the approved snapshot
     foreign = _foreign(app)
     outsider = foreign.person.name
     shown = {}
