@@ -45,6 +45,9 @@ class Absence(BaseModel):
         table_name = "absence"
         indexes = ((("person", "start"), False),)
 
+    def locked_period(self) -> tuple[int, int | None]:
+        return (self.start.year, self.start.month)
+
 
 class Exemption(BaseModel):
     """不参与个人绩效管理 (R-SCP-3): person applies → head → leader in charge → director."""
@@ -57,6 +60,14 @@ class Exemption(BaseModel):
     class Meta:
         table_name = "exemption"
         chain_owned = ChainOwned(label="不参与个人绩效管理申请")
+
+    @property
+    def year(self) -> int:
+        """The assessment year the exemption starts in."""
+        return self.from_date.year
+
+    def locked_period(self) -> tuple[int, int | None]:
+        return (self.from_date.year, self.from_date.month)
 
 
 class Adjustment(BaseModel):
@@ -76,6 +87,9 @@ class Adjustment(BaseModel):
         table_name = "adjustment"
         chain_owned = ChainOwned(chain_fields=("version",), label="加扣分事项")
 
+    def locked_period(self) -> tuple[int, int | None]:
+        return (self.year, None)
+
 
 class MassEvaluation(BaseModel):
     """群众评议 of a division for a year (R-SCO-3)."""
@@ -87,6 +101,9 @@ class MassEvaluation(BaseModel):
     class Meta:
         table_name = "mass_evaluation"
         indexes = ((("year", "division"), True),)
+
+    def locked_period(self) -> tuple[int, int | None]:
+        return (self.year, None)
 
 
 class DemocraticEvaluation(BaseModel):
@@ -100,6 +117,9 @@ class DemocraticEvaluation(BaseModel):
         table_name = "democratic_evaluation"
         indexes = ((("year", "person"), True),)
 
+    def locked_period(self) -> tuple[int, int | None]:
+        return (self.year, None)
+
 
 class Veto(BaseModel):
     """一票否决 (R-SCO-4): the division and its head lose eligibility for excellence."""
@@ -111,6 +131,9 @@ class Veto(BaseModel):
     class Meta:
         table_name = "veto"
         indexes = ((("year", "division"), True),)
+
+    def locked_period(self) -> tuple[int, int | None]:
+        return (self.year, None)
 
 
 class GradeOverride(BaseModel):
@@ -124,6 +147,9 @@ class GradeOverride(BaseModel):
     class Meta:
         table_name = "grade_override"
         indexes = ((("year", "person"), True),)
+
+    def locked_period(self) -> tuple[int, int | None]:
+        return (self.year, None)
 
 
 class Appeal(BaseModel):
@@ -163,6 +189,9 @@ class Appeal(BaseModel):
             chain_fields=("answer",),
             label="申诉",
         )
+
+    def locked_period(self) -> tuple[int, int | None]:
+        return (self.year, self.month)
 
 
 class ImprovementRecord(BaseModel):

@@ -241,7 +241,7 @@ def _refuse_closed(period: tuple[int, int | None] | None) -> None:
     from models.org import ClosedPeriod  # models within one package; avoids a cycle at import
 
     year, month = period
-    query = ClosedPeriod.select().where(ClosedPeriod.year == year)
+    query = ClosedPeriod.select().where(ClosedPeriod.year == year, ClosedPeriod.reopened_at.is_null())
     query = query.where((ClosedPeriod.month.is_null()) | (ClosedPeriod.month == month))
     if query.exists():
         label = f"{year}年{month}月" if month else f"{year}年度"

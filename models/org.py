@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
+from typing import Any
 
 import peewee as pw
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from models.base import BaseModel, JSONField, Money
+from models import guard
+from models.base import BaseModel, JSONField, Money, PeriodLocked
 
 DIVISION_CATEGORIES = (("business", "业务处室"), ("general", "综合处室"))
 POSITIONS = (
@@ -140,6 +143,10 @@ class AssessmentYear(BaseModel):
     def __str__(self) -> str:
         return f"{self.year}年度"
 
+    def locked_period(self) -> tuple[int, int | None]:
+        """The year's period and rule parameters freeze with the year (R-AUD-1)."""
+        return (self.year, None)
+
 
 class PayStandard(BaseModel):
     """兑现标准 by rank level and year (R-PAY-3: bases come from the city's rules)."""
@@ -155,6 +162,9 @@ class PayStandard(BaseModel):
         table_name = "pay_standard"
         indexes = ((("year", "level"), True),)
 
+    def locked_period(self) -> tuple[int, int | None]:
+        return (self.year, None)
+
 
 class CalendarOverride(BaseModel):
     """日历调整 (R-CAL-1): the office forces a day to working or non-working; the override wins."""
@@ -166,18 +176,84 @@ class CalendarOverride(BaseModel):
     class Meta:
         table_name = "calendar_override"
 
+    def locked_period(self) -> tuple[int, int | None]:
+        return (self.date.year, self.date.month)
+
 
 class ClosedPeriod(BaseModel):
-    """结账: once a month (or, with month empty, a whole year) is closed, its records are locked (R-AUD-1)."""
+    """结账: once a month (or, with month empty, a whole year) is closed, its records are locked (R-AUD-1).
+
+    A closure row is never edited or deleted, the admin screens included. The director may reopen it, once, with
+    a reason (`services.periods.reopen`): that fills `reopened_at`, `reopened_by` and `reopen_reason`, the only
+    change a stored row accepts. Closing the period again makes a new row; at most one row of a period is in
+    force (not reopened), which a partial unique index guards (migration 011)."""
 
     year = pw.IntegerField()
     month = pw.IntegerField(null=True)
     closed_at = pw.DateTimeField(default=dt.datetime.now)
     closed_by = pw.ForeignKeyField(Person, null=True, on_delete="RESTRICT")
+    reopened_at = pw.DateTimeField(null=True)
+    reopened_by = pw.ForeignKeyField(Person, null=True, backref="reopened_periods", on_delete="RESTRICT")
+    reopen_reason = pw.TextField(default="")
 
     class Meta:
         table_name = "closed_period"
-        indexes = ((("year", "month"), True),)
+        indexes = ((("year", "month"), False),)
+
+    @property
+    def in_force(self) -> bool:
+        return self.reopened_at is None
+
+    def save(self, *args: Any, **kwargs: Any) -> int:
+        if self._pk is not None and not kwargs.get("force_insert", False):
+            stored = type(self).get_or_none(type(self).id == self._pk)
+            if stored is not None and not _is_reopening(stored, self):
+                raise PeriodLocked(CLOSURE_IMMUTABLE)
+            token = _reopening.set(True)
+            try:
+                return super().save(*args, **kwargs)
+            finally:
+                _reopening.reset(token)
+        return super().save(*args, **kwargs)
+
+    def delete_instance(self, *args: Any, **kwargs: Any) -> int:
+        raise PeriodLocked(CLOSURE_IMMUTABLE)
+
+    @classmethod
+    def update(cls, __data: dict | None = None, **update: Any) -> pw.ModelUpdate:
+        if not _reopening.get():  # a bulk UPDATE would skip the one-reopening rule of save()
+            raise PeriodLocked(CLOSURE_IMMUTABLE)
+        return super().update(__data, **update)
+
+    @classmethod
+    def delete(cls) -> pw.ModelDelete:
+        if not guard.in_chain():  # only wiping the whole database (`flask demo --reset`) removes closures
+            raise PeriodLocked(CLOSURE_IMMUTABLE)
+        return super().delete()
+
+
+_reopening: contextvars.ContextVar[bool] = contextvars.ContextVar("closure_reopening", default=False)
+CLOSURE_IMMUTABLE = "结账记录不能修改或删除；重新开放须由局长说明理由办理"
+_CLOSURE_FIELDS = ("year", "month", "closed_at", "closed_by")
+
+
+def _is_reopening(stored: ClosedPeriod, new: ClosedPeriod) -> bool:
+    """The one change a closure row accepts: reopened once, by someone, with a reason; nothing else moves."""
+    return (
+        stored.reopened_at is None
+        and new.reopened_at is not None
+        and new.reopened_by_id is not None
+        and bool((new.reopen_reason or "").strip())
+        and all(stored.__data__.get(f) == new.__data__.get(f) for f in _CLOSURE_FIELDS)
+    )
+
+
+ClosedPeriod.add_index(
+    pw.SQL(
+        "CREATE UNIQUE INDEX IF NOT EXISTS closed_period_in_force ON closed_period (year, COALESCE(month, 0)) "
+        "WHERE reopened_at IS NULL"
+    )
+)
 
 
 class DocumentSequence(BaseModel):

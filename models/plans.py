@@ -47,6 +47,9 @@ class AnnualTarget(BaseModel):
     def __str__(self) -> str:
         return self.title
 
+    def locked_period(self) -> tuple[int, int | None]:
+        return (self.year, None)
+
 
 class AnnualArrangement(BaseModel):
     """年度主要工作安排 (R-TGT-3), approved along the R-TGT-4 chain."""
@@ -61,6 +64,9 @@ class AnnualArrangement(BaseModel):
         table_name = "annual_arrangement"
         chain_owned = ChainOwned(chain_fields=("version",), label="年度主要工作安排")
         indexes = ((("year", "division"), True),)
+
+    def locked_period(self) -> tuple[int, int | None]:
+        return (self.year, None)
 
 
 class MonthlyPlan(BaseModel):
@@ -163,3 +169,6 @@ class MonthlyReport(BaseModel):
         table_name = "monthly_report"
         chain_owned = ChainOwned(chain_fields=("submitted_at", "late", "due", "version"), label="月度完成情况报告")
         indexes = ((("division", "year", "month"), True),)
+
+    def locked_period(self) -> tuple[int, int | None]:
+        return (self.year, self.month)

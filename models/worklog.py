@@ -68,6 +68,9 @@ class WeeklyReview(BaseModel):
         )
         indexes = ((("person", "week_start"), True), (("status", "due"), False))
 
+    def locked_period(self) -> tuple[int, int | None]:
+        return (self.week_start.year, self.week_start.month)
+
 
 class WorkLogEntry(BaseModel):
     """工作日志 (R-RUN-4): one ticked library item on one day; hours = quantity × standard hours.

@@ -42,6 +42,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         meetings,
         notices,
         once,
+        periods,
         results,
         security,
         server,
@@ -62,6 +63,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     meetings.init_app(app)
     calendar_screen.init_app(app)
     changes.init_app(app)
+    periods.init_app(app)
     results.init_app(app)
     notices.init_app(app)
     jobs.init_app(app)

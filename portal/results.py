@@ -103,7 +103,7 @@ def _picked(selection: result_views.Selection) -> dict[str, Any]:
     args: dict[str, Any] = {}
     if selection.year is not None:
         args["year"] = selection.year
-    if selection.info is not None and not selection.info.current:
+    if selection.info is not None and selection.info.id != selection.default_id:
         args["version"] = selection.info.version
     return args
 
@@ -165,6 +165,7 @@ def _page(template: str, selection: result_views.Selection, scope: Scope, **cont
         grades=GRADES,
         labels=labels,
         warning_text=warning_text,
+        changes=result_views.candidate_changes(selection, scope),
         **context,
     )
 

@@ -150,6 +150,7 @@ class AnnualRankingNotice:
     basis: str = "局绩效管理工作方案"
     approved_by: str = "局党组"
     remarks: tuple[str, ...] = ()
+    source: str = ""  # the approved result it is drawn from: 2023年度第N版考核结果（局党组…审定）
 
     def __post_init__(self) -> None:
         _require_unique((r.division for r in self.results), "division")
@@ -228,6 +229,7 @@ class IndividualNotice:
     annual_bonus: Decimal | None
     appeal_deadline: dt.date
     appeal_office: str = "局绩效办"
+    source: str = ""
 
     def __post_init__(self) -> None:
         if not 1 <= self.rank_in_division <= self.division_headcount:
@@ -355,6 +357,7 @@ class PayoutSheet:
     columns: tuple[PayoutColumn, ...]
     groups: tuple[PayoutGroup, ...]
     total: tuple[Decimal | None, ...]
+    source: str = ""
 
     def __post_init__(self) -> None:
         if (self.kind is PayoutKind.MONTHLY) != (self.month is not None):

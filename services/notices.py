@@ -72,7 +72,7 @@ from reports.viewmodels import (
 from services import clock, result_views
 from services.access import Scope, scope_of
 from services.calendar import add_workdays
-from services.results import current_snapshot
+from services.results import approved_snapshot, current_snapshot, snapshot_label
 
 KINDS = ("monthly", "annual", "individual", "letter", "payout_monthly", "payout_annual")
 KIND_LABELS = dict(IssuedDocument.kind.choices)
@@ -254,13 +254,20 @@ def _numbered(notice: Notice, doc_year: int, seq: int) -> Notice:
     return dataclasses.replace(notice, meta=dataclasses.replace(notice.meta, doc_year=doc_year, doc_seq=seq))
 
 
-def _snapshot(year: int, snapshot: ScoreSnapshot | None) -> ScoreSnapshot:
-    if snapshot is not None:
-        return snapshot
-    found = current_snapshot(year)
-    if found is None:
+APPROVED_ONLY = frozenset({"annual", "individual", "payout_annual"})
+"""Kinds that state the year's ranking, grades or annual money: issued from a party-group-approved snapshot only
+(R-SCO-3). Monthly notices use the approved snapshot when there is one, else the latest recompute."""
+
+
+def _snapshot(year: int, snapshot: ScoreSnapshot | None, kind: str | None = None) -> ScoreSnapshot:
+    """The snapshot a notice is drawn from: the one given, else the approved one, else (monthly kinds only) the
+    latest recompute. Kinds of APPROVED_ONLY are refused from a snapshot the party group has not approved."""
+    snapshot = snapshot or approved_snapshot(year) or current_snapshot(year)
+    if snapshot is None:
         raise NoResults(f"{year}年度还没有考核结果，请先计算：flask --app portal score --year {year}")
-    return found
+    if kind in APPROVED_ONLY and not snapshot.locked:
+        raise NoResults(f"{snapshot}尚未经局党组审定，不能出具{KIND_LABELS[kind]}；请先将考核结果报局党组审定")
+    return snapshot
 
 
 def _dec(value: Decimal | int | float | str | None) -> Decimal:
@@ -594,18 +601,21 @@ def draft(
     if kind == "letter":
         notice = build_letter(year, subject.division, _meta(today, None, replaces))
         return Draft(subject, None, notice, subject.division.id)
-    snap = _snapshot(year, snapshot)
+    snap = _snapshot(year, snapshot, kind)
     if kind == "monthly":
         notice: Notice = build_monthly(snap, subject.month, _meta(today, replaces=replaces))
     elif kind == "annual":
         notice = build_annual(snap, _meta(today, replaces=replaces))
     elif kind == "individual":
         notice = build_individual(snap, subject.person, _meta(today, None, replaces))
+        notice = dataclasses.replace(notice, source=snapshot_label(snap))
         return Draft(subject, snap, notice, _division_of(snap, subject.person))
     elif kind == "payout_monthly":
         notice = build_monthly_payout(snap, subject.month, _meta(today, replaces=replaces), subject.division)
     else:
         notice = build_annual_payout(snap, _meta(today, replaces=replaces), subject.division)
+    if kind in APPROVED_ONLY:
+        notice = dataclasses.replace(notice, source=snapshot_label(snap))  # type: ignore[type-var]
     return Draft(subject, snap, notice, subject.division.id if subject.division is not None else None)
 
 
@@ -804,6 +814,7 @@ def batch_drafts(
     headcounts = _headcounts(snapshot)
     people = {p.id: p for p in Person.select().where(Person.id.in_([r.person_id for r in rows] or [0]))}
     deadline = add_workdays(today, APPEAL_WORKDAYS)
+    source = snapshot_label(snapshot)
     drafts, skipped = [], []
     for row in rows:
         refusal = _refusal(row, snapshot.year)
@@ -813,6 +824,7 @@ def batch_drafts(
         division_id = division_of.get(row.person_id)
         headcount = headcounts.get(division_id, 0)
         notice = _individual(row, months.get(row.person_id, []), headcount, snapshot.year, _meta(today, None), deadline)
+        notice = dataclasses.replace(notice, source=source)
         subject = Subject("individual", snapshot.year, person=people[row.person_id])
         drafts.append(Draft(subject, snapshot, notice, division_id))
     return drafts, skipped
@@ -839,7 +851,7 @@ def issue_batch(
     total)` is called after each chunk. With `out`, the zip of every live notice of the scope is written to it.
     """
     today = today or clock.today()
-    snap = _snapshot(year, snapshot)
+    snap = _snapshot(year, snapshot, "individual")
     result = BatchResult(year, division)
     with _actor_block(actor):
         drafts, result.skipped = batch_drafts(snap, division, today)

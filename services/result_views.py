@@ -122,6 +122,21 @@ class Selection:
     years: list[int]
     versions: list[SnapshotInfo]
     year: int | None = None
+    default_id: int | None = None  # what is shown without ?version=: the approved snapshot, else the latest
+
+    @property
+    def official(self) -> SnapshotInfo | None:
+        """The party-group-approved version of the year in force (R-SCO-3), if any."""
+        return next((i for i in self.versions if i.locked), None)
+
+    @property
+    def candidate(self) -> SnapshotInfo | None:
+        """The latest recompute while it awaits the party group's approval (待审定)."""
+        official = self.official
+        latest = next((i for i in self.versions if i.current), None)
+        if latest is None or latest.locked or (official is not None and official.version > latest.version):
+            return None
+        return latest
 
 
 @dataclass(frozen=True)
@@ -342,10 +357,85 @@ def select_snapshot(year: int | None, version: int | None = None) -> Selection:
         year = years[0]
     versions = [i for i in infos if i.year == year]
     chosen = next((i for i in versions if i.version == version), None) if version is not None else None
+    # the approved snapshot is the official one; a newer candidate never silently replaces it (R-SCO-3)
+    default = next((i for i in versions if i.locked), None) or next(
+        (i for i in versions if i.current), versions[0] if versions else None
+    )
     if chosen is None and version is None:
-        chosen = next((i for i in versions if i.current), versions[0] if versions else None)
+        chosen = default
     snapshot = ScoreSnapshot.get_by_id(chosen.id) if chosen is not None else None
-    return Selection(snapshot, chosen, years, versions, year)
+    return Selection(snapshot, chosen, years, versions, year, default.id if default is not None else None)
+
+
+@dataclass(frozen=True)
+class DivisionChange:
+    """A division whose annual score, rank or tier differs in the candidate from the approved snapshot."""
+
+    division: str
+    annual: tuple[Decimal, Decimal]
+    rank: tuple[int, int]
+    tier: tuple[str, str]
+
+
+@dataclass(frozen=True)
+class PersonChange:
+    """A person whose grade or annual bonus differs in the candidate from the approved snapshot."""
+
+    name: str
+    division: str
+    grade: tuple[str | None, str | None]
+    bonus: tuple[Decimal | None, Decimal | None]
+
+
+@dataclass(frozen=True)
+class CandidateChanges:
+    """What approving the candidate would change against the approved snapshot (R-SCO-3), within a scope."""
+
+    approved: SnapshotInfo
+    candidate: SnapshotInfo
+    divisions: list[DivisionChange]
+    people: list[PersonChange]
+
+
+def candidate_changes(selection: Selection, scope: Scope) -> CandidateChanges | None:
+    """The differences of the pending candidate from the approved snapshot: per division score/rank/tier, per
+    person grade/bonus. None when nothing is approved or no newer candidate waits."""
+    approved, candidate = selection.official, selection.candidate
+    if approved is None or candidate is None:
+        return None
+    names = dict(Division.select(Division.id, Division.name).tuples())
+
+    def divisions_of(snapshot_id: int) -> dict[int, DivisionYearResult]:
+        query = DivisionYearResult.select().where(DivisionYearResult.snapshot == snapshot_id)
+        return {r.division_id: r for r in _division_filter(query, DivisionYearResult.division, scope)}
+
+    def people_of(snapshot_id: int) -> dict[int, PersonYearResult]:
+        query = PersonYearResult.select().where(PersonYearResult.snapshot == snapshot_id)
+        query = _division_filter(query, PersonYearResult.division, scope)
+        if scope.own_only:
+            query = query.where(PersonYearResult.person == scope.person_id)
+        return {r.person_id: r for r in query}
+
+    old_d, new_d = divisions_of(approved.id), divisions_of(candidate.id)
+    divisions = [
+        DivisionChange(names.get(d, ""), (o.annual, n.annual), (o.rank, n.rank), (o.tier, n.tier))
+        for d, n in sorted(new_d.items(), key=lambda kv: kv[1].rank)
+        if (o := old_d.get(d)) is not None and (o.annual, o.rank, o.tier) != (n.annual, n.rank, n.tier)
+    ]
+    old_p, new_p = people_of(approved.id), people_of(candidate.id)
+    people_names = dict(Person.select(Person.id, Person.name).where(Person.id.in_(list(new_p) or [0])).tuples())
+    people = [
+        PersonChange(
+            people_names.get(pid, ""),
+            names.get(n.division_id, ""),
+            (o.grade if o else None, n.grade),
+            (o.annual_bonus if o else None, n.annual_bonus),
+        )
+        for pid, n in new_p.items()
+        if (o := old_p.get(pid)) is None or (o.grade, o.annual_bonus) != (n.grade, n.annual_bonus)
+    ]
+    people.sort(key=lambda c: (c.division, c.name))
+    return CandidateChanges(approved, candidate, divisions, people)
 
 
 WARNING_PATTERNS: dict[str, re.Pattern[str]] = {

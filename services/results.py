@@ -41,10 +41,12 @@ from models import (
     PlanItem,
     ScoreSnapshot,
     Veto,
+    WorkflowCase,
     WorkLogEntry,
     db,
 )
 from models.base import audit_batch, update_audited
+from services import periods
 
 COUNTED_LOG_STATUSES = ("confirmed", "adjusted")
 BATCH = 1000
@@ -271,15 +273,24 @@ DIVISION_FIGURES = (
 
 
 def recompute(year: int, *, actor: Person | None = None, reason: str = "") -> ScoreSnapshot:
-    """Recompute a year and store it as the new current snapshot (the previous ones are kept)."""
+    """Recompute a year and store it as the new current snapshot (the previous ones are kept). Refused for a
+    closed year (R-AUD-1): its results are final."""
+    refuse_closed_year(year)
     data = build_input(year)
     return store(year, data, compute(data), actor=actor, reason=reason)
+
+
+def refuse_closed_year(year: int) -> None:
+    """ScoringFailed when the whole year is closed: neither its results nor its rules change any more."""
+    if periods.year_closed(year):
+        raise ScoringFailed([f"{year}年度已结账锁定，不能重新计算或修改规则"])
 
 
 def store(
     year: int, data: dict[str, Any], result: dict[str, Any], *, actor: Person | None = None, reason: str = ""
 ) -> ScoreSnapshot:
     """Write one computed result as the new current snapshot of the year, in one transaction."""
+    refuse_closed_year(year)
     divisions = {d.code: d.id for d in Division.select(Division.id, Division.code)}
     people = {p.code: (p.id, p.division_id) for p in Person.select(Person.id, Person.code, Person.division)}
     deductions: dict[tuple[str, str], list[dict]] = {}
@@ -377,4 +388,48 @@ def _insert(model: type[pw.Model], names: tuple[str, ...], rows: list[tuple]) ->
 
 
 def current_snapshot(year: int) -> ScoreSnapshot | None:
+    """The latest recompute of the year: a candidate until the party group approves it (R-SCO-3)."""
     return ScoreSnapshot.get_or_none((ScoreSnapshot.year == year) & (ScoreSnapshot.current == True))  # noqa: E712
+
+
+def approved_snapshot(year: int) -> ScoreSnapshot | None:
+    """The newest snapshot the party group approved (the ranking chain locks it, R-SCO-3): the official ranking
+    and money of the year. A later recompute never replaces it until that one is approved in turn."""
+    query = ScoreSnapshot.select().where(ScoreSnapshot.year == year, ScoreSnapshot.locked == True)  # noqa: E712
+    return query.order_by(ScoreSnapshot.version.desc()).first()
+
+
+def pending_candidate(year: int) -> ScoreSnapshot | None:
+    """The latest recompute when it is newer than the approved snapshot (or nothing is approved): 待审定."""
+    current, approved = current_snapshot(year), approved_snapshot(year)
+    if current is None or current.locked or (approved is not None and approved.version > current.version):
+        return None
+    return current
+
+
+def approved_on(snapshot: ScoreSnapshot) -> dt.date | None:
+    """The day the party group approved this snapshot: when its ranking case ended approved."""
+    if not snapshot.locked:
+        return None
+    case = (
+        WorkflowCase.select(WorkflowCase.updated_at)
+        .where(
+            WorkflowCase.chain == "annual_ranking",
+            WorkflowCase.subject_model == "ScoreSnapshot",
+            WorkflowCase.subject_id == snapshot.id,
+            WorkflowCase.finished == True,  # noqa: E712
+            WorkflowCase.outcome == "approved",
+        )
+        .order_by(WorkflowCase.updated_at.desc())
+        .first()
+    )
+    return case.updated_at.date() if case is not None else None
+
+
+def snapshot_label(snapshot: ScoreSnapshot) -> str:
+    """年度第N版考核结果, and when the party group approved it (docs/notices.md: a notice says its source)."""
+    label = f"{snapshot.year}年度第{snapshot.version}版考核结果"
+    day = approved_on(snapshot)
+    if day is not None:
+        return f"{label}（局党组{day.year}年{day.month}月{day.day}日审定）"
+    return f"{label}（局党组已审定）" if snapshot.locked else f"{label}（待审定）"

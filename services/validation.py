@@ -192,7 +192,9 @@ def check_claim(person_id: int, day: dt.date, hours: Decimal) -> None:
     from models import ClosedPeriod
 
     closed = ClosedPeriod.select().where(
-        (ClosedPeriod.year == day.year) & (ClosedPeriod.month.is_null() | (ClosedPeriod.month == day.month))
+        (ClosedPeriod.year == day.year)
+        & (ClosedPeriod.month.is_null() | (ClosedPeriod.month == day.month))
+        & ClosedPeriod.reopened_at.is_null()
     )
     if closed.exists():
         raise RuleViolation("date", f"日期：{day.year}年{day.month}月已结账锁定，不能再申报")

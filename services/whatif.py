@@ -12,7 +12,7 @@ from typing import Any
 import scoring
 from models import AssessmentYear, Person, ScoreSnapshot, db
 from scoring import limits
-from services.results import ScoringFailed, build_input, compute, recompute
+from services.results import ScoringFailed, build_input, compute, recompute, refuse_closed_year
 
 # RULES §8, in the order the office thinks of them, with their Chinese labels.
 RULE_PARAMETERS: dict[str, str] = {
@@ -188,6 +188,7 @@ def commit_and_recompute(year: int, overrides: dict[str, Any], actor: Person | N
 
 def commit_rules(year: int, overrides: dict[str, Any], actor: Person | None = None) -> AssessmentYear:
     """Write the rule change into the year (audited); refused once the year is locked."""
+    refuse_closed_year(year)
     settings = AssessmentYear.get(AssessmentYear.year == year)
     if settings.locked:
         raise ScoringFailed([f"{year} 年度规则已锁定，不能修改"])

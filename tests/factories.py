@@ -285,3 +285,23 @@ def _case(n: int, division: Division, person: Person) -> models.WorkflowCase:
         person=person,
         state="{}",
     )
+
+
+def approve_ranking(year: int, office: Person | None = None, party_member: Person | None = None) -> None:
+    """R-SCO-3: the office submits the year's current results and the party group approves them, through the
+    ranking chain (the demo's office and director by default), so that the snapshot is the official one."""
+    from services import approvals
+
+    office = office or Person.get(Person.username == "jixiaoban")
+    party_member = party_member or Person.get(Person.username == "juzhang")
+    case = approvals.submit_ranking(office, year)
+    for _ in range(4):
+        tasks = models.WorkflowTask
+        task = tasks.get_or_none((tasks.case == case) & (tasks.status == "open"))
+        if task is None:
+            return
+        if task.lane == "party_group":
+            approvals.complete(task, party_member, "approve")
+        else:
+            approvals.complete(task, office, None)
+    raise AssertionError("the ranking chain did not end")

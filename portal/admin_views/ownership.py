@@ -99,7 +99,7 @@ OWNERSHIP: dict[type[pw.Model], Owner] = {
     AssessmentYear: Owner(),
     PayStandard: Owner(),
     CalendarOverride: Owner(),
-    ClosedPeriod: Owner(),
+    ClosedPeriod: Owner(write=NOBODY),  # closed by the office and reopened by the director on /periods only
     DocumentSequence: Owner(),
     AnalysisMeeting: Owner(),
     # 目标计划: the division's head keeps them; approval states move only through the workflows

@@ -330,7 +330,7 @@ class CalendarOverrideView(BureauModelView):
 
 
 class ClosedPeriodView(BureauModelView):
-    column_list = ("year", "month", "closed_at", "closed_by")
+    column_list = ("year", "month", "closed_at", "closed_by", "reopened_at", "reopened_by", "reopen_reason")
     filter_fields = ("year",)
     column_default_sort = [("year", True), ("month", True)]
 

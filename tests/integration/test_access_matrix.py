@@ -13,6 +13,7 @@ from typing import Any
 from models import LeaderAssignment, MonthlyPlan, Person, WorkflowCase, WorkflowDiagram, WorkflowTask
 from services import changes, demo, notices
 from services.results import recompute
+from tests.factories import approve_ranking
 from tests.integration.admin_world import xlsx_rows
 
 LOGINS = ("anonymous", "juzhang", "fenguan1", "jixiaoban", "chuzhang", "fuchuzhang", "keyuan", "jieyong", "guanliyuan")
@@ -106,6 +107,9 @@ def _table(f: Foreign) -> list[tuple[str, str, dict[str, int]]]:
         ("POST", "/results/recompute", {"juzhang": 400, "jixiaoban": 400, "else": 403}),
         ("GET", "/meetings/outcomes", {"juzhang": 200, "jixiaoban": 200, "else": 403}),
         ("POST", f"/meetings/outcomes/{f.plan_id}", {"juzhang": 400, "jixiaoban": 400, "else": 403}),
+        ("GET", "/periods", {"juzhang": 200, "jixiaoban": 200, "else": 403}),
+        ("POST", "/periods/close", {"jixiaoban": 400, "else": 403}),
+        ("POST", "/periods/1/reopen", {"juzhang": 400, "else": 403}),
         ("GET", "/notices/", {"else": 200}),
         ("GET", f"/notices/{d}.pdf", {"juzhang": 200, "jixiaoban": 200, "else": 403}),
         ("POST", f"/notices/{d}/reissue", {"jixiaoban": 302, "juzhang": 302, "else": 403}),
@@ -170,6 +174,7 @@ def test_r_sec_1_every_route_answers_each_role_as_the_matrix_says(app, client, d
     writes by those without the right change nothing; lists and exports show no foreign row."""
     demo.load()
     recompute(2023, reason="演示计算")
+    approve_ranking(2023)  # R-SCO-3: the individual notices come from the approved snapshot
     foreign = _foreign(app)
     table = _table(foreign)
     seen: dict[tuple[str, str], int] = {}
@@ -191,6 +196,7 @@ def test_r_sec_1_no_foreign_row_in_lists_or_exports(app, client, database):
     foreign division never name its people; the office sees them (the check can fail)."""
     demo.load()
     recompute(2023, reason="演示计算")
+    approve_ranking(2023)  # R-SCO-3: the individual notices come from the approved snapshot
     foreign = _foreign(app)
     outsider = foreign.person.name
     shown = {}

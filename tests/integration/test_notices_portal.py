@@ -11,6 +11,7 @@ import pytest
 from models import Division, IssuedDocument, Person
 from services import demo, notices
 from services.results import recompute
+from tests.factories import approve_ranking
 
 TODAY = "2023-12-20"
 
@@ -23,6 +24,7 @@ def bureau(app):
     clock.pin(TODAY)
     demo.load()
     recompute(2023, reason="test")
+    approve_ranking(2023)  # R-SCO-3: annual notices and payouts come from the approved snapshot
     yield app
     clock.pin(None)
 

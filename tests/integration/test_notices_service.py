@@ -33,6 +33,7 @@ from reports.viewmodels import PayoutTotalsMismatch
 from services import demo, notices
 from services.calendar import add_workdays
 from services.results import current_snapshot, recompute
+from tests.factories import approve_ranking
 
 TODAY = dt.date(2023, 12, 20)
 SETTINGS = samples.SETTINGS
@@ -43,6 +44,7 @@ def bureau(database):
     """The demo bureau with its 2023 results computed (what `flask demo` leaves behind)."""
     demo.load()
     recompute(2023, reason="test")
+    approve_ranking(2023)  # R-SCO-3: annual notices and payouts come from the approved snapshot
     return current_snapshot(2023)
 
 
@@ -61,6 +63,7 @@ def test_r_rpt_1_monthly_and_annual_notices_carry_the_snapshot_figures(bureau):
     advanced divisions and a veto with its reason (R-SCO-4). Both name the snapshot they were drawn from."""
     Veto.create(year=2023, division=Division.get(Division.code == "JCS"), reason="发生严重违纪问题")
     snapshot = recompute(2023, reason="veto")
+    approve_ranking(2023)
 
     monthly = issue("monthly", month=10)
     text = text_of(monthly)
@@ -226,6 +229,7 @@ def test_r_apl_2_reissue_after_an_upheld_appeal_names_the_document_it_replaces(b
     person = Person.get(Person.username == "keyuan")
     old = issue("individual", person=person)
     snapshot = recompute(2023, reason="申诉成立")  # the upheld appeal changed the results
+    approve_ranking(2023)  # and the party group approved the corrected ranking
     office = Person.get(Person.username == "jixiaoban")
     new = notices.reissue(old, "申诉成立，重新核定", actor=office, settings=SETTINGS, today=TODAY)
     assert new.replaces_id == old.id and new.seq == old.seq + 1 and new.snapshot_id == snapshot.id
