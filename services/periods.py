@@ -8,7 +8,8 @@ reopening is written into it once (models/org.py `ClosedPeriod`) and audited lik
 
 from __future__ import annotations
 
-from models import ClosedPeriod, Person, db
+import models
+from models import ClosedPeriod, Person, WorkflowCase, db
 from models.base import for_update
 from services import clock
 
@@ -17,11 +18,52 @@ REOPENERS = frozenset({"director"})
 
 
 class PeriodError(ValueError):
-    """A refused closing or reopening; `code` says which rule (docs/style.md §14), the message is Chinese."""
+    """A refused closing or reopening; `code` says which rule (docs/style.md §14), the message is Chinese.
+    `open_cases` lists the approvals that keep a period from closing."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: str, open_cases: list[WorkflowCase] | None = None) -> None:
         super().__init__(message)
         self.code = code
+        self.open_cases = open_cases or []
+
+
+SHOWN_OPEN = 10  # approvals named in the refusal's message; the screen lists them all
+
+
+def open_cases_in(year: int, month: int | None = None) -> list[WorkflowCase]:
+    """The unfinished approvals whose record belongs to the period (issue 10 §3): closing the month would lock
+    their records, and their remaining steps could never be taken. A month takes the records of that month; the
+    whole year takes every record of the year, year-level ones (targets, adjustments, the ranking) included."""
+    by_model: dict[str, list[WorkflowCase]] = {}
+    for case in WorkflowCase.select().where(~WorkflowCase.finished).order_by(WorkflowCase.id):
+        by_model.setdefault(case.subject_model, []).append(case)
+    names = {m.__name__: m for m in models.ALL_MODELS}
+    found = []
+    for name, cases in by_model.items():
+        model = names.get(name)
+        if model is None:
+            continue
+        records = {r.id: r for r in model.select().where(model.id.in_([c.subject_id for c in cases]))}
+        for case in cases:
+            record = records.get(case.subject_id)
+            period = record.locked_period() if record is not None else None
+            if period is None or period[0] != year:
+                continue
+            if month is None or period[1] == month:
+                found.append(case)
+    return sorted(found, key=lambda c: c.id)
+
+
+def _refuse_open(year: int, month: int | None) -> None:
+    cases = open_cases_in(year, month)
+    if not cases:
+        return
+    names = "、".join(c.title for c in cases[:SHOWN_OPEN]) + ("等" if len(cases) > SHOWN_OPEN else "")
+    raise PeriodError(
+        "open_approvals",
+        f"{_label(year, month)}还有 {len(cases)} 项审批未办结，办结后才能结账：{names}",
+        cases,
+    )
 
 
 def may_close(person: Person) -> bool:
@@ -66,7 +108,8 @@ def _label(year: int, month: int | None) -> str:
 
 def close(actor: Person, year: int, month: int | None = None) -> ClosedPeriod:
     """Close a month of the year, or the whole year with `month` None (R-AUD-1). Refused to anyone but the
-    performance office, for a year outside 2000–2100 or a month outside 1–12, and for a period already closed."""
+    performance office, for a year outside 2000–2100 or a month outside 1–12, for a period already closed, and
+    while approvals of the period are still open (issue 10 §3: their steps could never be taken)."""
     if not may_close(actor):
         raise PeriodError("not_allowed", "只有局绩效办可以结账")
     if not 2000 <= year <= 2100 or (month is not None and not 1 <= month <= 12):
@@ -78,6 +121,7 @@ def close(actor: Person, year: int, month: int | None = None) -> ClosedPeriod:
             raise PeriodError("already_closed", f"{_label(year, None)}已结账")
         if month is not None and _in_force(year, month) is not None:
             raise PeriodError("already_closed", f"{_label(year, month)}已结账")
+        _refuse_open(year, month)
         return ClosedPeriod.create(year=year, month=month, closed_at=clock.now(), closed_by=actor)
 
 

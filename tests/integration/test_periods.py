@@ -10,7 +10,6 @@ import pytest
 from models import (
     Absence,
     AnnualTarget,
-    AssessmentYear,
     AuditLog,
     ClosedPeriod,
     DemocraticEvaluation,
@@ -25,7 +24,7 @@ from models import (
 from models.guard import chain_write
 from services import periods, whatif
 from services.results import ScoringFailed, recompute
-from tests.factories import make_adjustment, make_library_entry, make_log_entry
+from tests.factories import make_adjustment, make_library_entry, make_log_entry, open_year
 from tests.integration.admin_world import build_world
 
 
@@ -46,7 +45,7 @@ def _year_records(world):
             Veto.create(year=2023, division=world.mine, reason="否决"),
             GradeOverride.create(year=2023, person=world.staff, grade="competent"),
             Absence.create(person=world.staff, kind="sick", start=dt.date(2023, 3, 1), end=dt.date(2023, 3, 5)),
-            AssessmentYear.create(year=2023),
+            open_year(2023),
             PayStandard.create(year=2023, level="科级", org_monthly=Decimal(500)),
             make_log_entry(world.staff, make_library_entry(world.mine), date=dt.date(2023, 10, 9)),
         ]
@@ -186,3 +185,28 @@ def test_recompute_of_a_closed_year_is_refused_on_the_results_screen_in_chinese_
     from models import ScoreSnapshot
 
     assert ScoreSnapshot.select().count() == 0
+
+
+def test_closing_a_month_with_open_approvals_is_refused_with_their_list_R_AUD_1(world):
+    """Issue 10 §3: a month whose approvals are still open is not closed — closing would lock their records and
+    leave steps nobody could ever take. The refusal names what is open; once it is decided the month closes."""
+    from models import WorkflowTask
+    from services import approvals
+    from tests.factories import make_plan
+
+    plan = make_plan(world.mine, year=2023, month=10, weights=(60, 40))
+    case = approvals.start("monthly_plan", plan, world.head)
+    with pytest.raises(periods.PeriodError) as refused:
+        periods.close(world.office, 2023, 10)
+    assert refused.value.code == "open_approvals"
+    assert [c.id for c in refused.value.open_cases] == [case.id]
+    assert case.title in str(refused.value) and "2023年10月还有 1 项审批未办结" in str(refused.value)
+    with pytest.raises(periods.PeriodError, match="审批未办结"):
+        periods.close(world.office, 2023)  # the year holds the month
+    assert not ClosedPeriod.select().where(ClosedPeriod.year == 2023).exists()
+    periods.close(world.office, 2023, 11)  # another month is not held up by it
+    while (task := WorkflowTask.get_or_none(WorkflowTask.case == case, WorkflowTask.status == "open")) is not None:
+        people = (world.head, world.leader, world.office, world.director)
+        approvals.complete(task, next(p for p in people if approvals.may_act(p, task)), "approve", "同意")
+    assert periods.open_cases_in(2023, 10) == []
+    assert periods.close(world.office, 2023, 10).month == 10
