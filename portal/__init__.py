@@ -32,6 +32,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         changes,
         cli,
         commandline,
+        daily_log,
         database,
         home,
         i18n,
@@ -55,6 +56,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     layout.init_app(app)
     home.init_app(app)
     tasks.init_app(app)
+    daily_log.init_app(app)
     meetings.init_app(app)
     changes.init_app(app)
     results.init_app(app)

@@ -117,6 +117,10 @@ def _table(f: Foreign) -> list[tuple[str, str, dict[str, int]]]:
         ("POST", f"/changes/new/plan/{f.plan_id}", {"jixiaoban": 400, "else": 403}),
         ("GET", f"/changes/{f.change_id}", {"juzhang": 200, "jixiaoban": 200, "else": 403}),
         ("GET", f"/changes/history/plan/{f.plan_id}", {"juzhang": 200, "jixiaoban": 200, "else": 403}),
+        ("GET", "/log", {"juzhang": 403, "fenguan1": 403, "else": 200}),
+        ("POST", "/log", {"juzhang": 403, "fenguan1": 403, "else": 400}),  # nothing ticked
+        ("GET", "/log/2023-12-27", {"juzhang": 403, "fenguan1": 403, "else": 200}),
+        ("POST", "/log/2023-12-27", {"juzhang": 403, "fenguan1": 403, "else": 400}),
         ("GET", "/password", {"else": 200}),
         ("GET", "/admin/", {"else": 200}),
     ]
@@ -152,6 +156,7 @@ def test_every_route_is_in_the_matrix(app):
             ("<job_id>", "nosuchjob"),
             ("<kind>", "plan"),
             ("<int:change_id>", "1"),
+            ("<day>", "2023-12-27"),
         ):
             path = path.replace(name, sample)
         rules.add(path)
