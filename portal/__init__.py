@@ -44,6 +44,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         results,
         security,
         tasks,
+        weekly,
     )
 
     inputs.init_app(app)
@@ -57,6 +58,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     home.init_app(app)
     tasks.init_app(app)
     daily_log.init_app(app)
+    weekly.init_app(app)
     meetings.init_app(app)
     changes.init_app(app)
     results.init_app(app)

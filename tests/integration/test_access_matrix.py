@@ -121,6 +121,10 @@ def _table(f: Foreign) -> list[tuple[str, str, dict[str, int]]]:
         ("POST", "/log", {"juzhang": 403, "fenguan1": 403, "else": 400}),  # nothing ticked
         ("GET", "/log/2023-12-27", {"juzhang": 403, "fenguan1": 403, "else": 200}),
         ("POST", "/log/2023-12-27", {"juzhang": 403, "fenguan1": 403, "else": 400}),
+        ("GET", "/week", {"juzhang": 403, "fenguan1": 403, "else": 200}),
+        ("POST", "/week", {"juzhang": 403, "fenguan1": 403, "else": 400}),  # nothing declared
+        ("GET", "/week/division", {"chuzhang": 200, "jixiaoban": 200, "else": 403}),  # the heads
+        ("POST", "/week/division", {"chuzhang": 400, "jixiaoban": 400, "else": 403}),
         ("GET", "/password", {"else": 200}),
         ("GET", "/admin/", {"else": 200}),
     ]
