@@ -49,10 +49,29 @@ def _rows() -> list[daily_log.Row]:
     return rows
 
 
-def _render(day: dt.date, status: int = 200, error: str | None = None, prefill: dict | None = None):
+def _changes() -> list[daily_log.Change]:
+    """The day's entries not yet rated, as the form shows them again (`edit-qty-<id>`, `edit-desc-<id>`)."""
+    removed = set(request.form.getlist("remove-entry"))
+    changes = []
+    for key, quantity in request.form.items():
+        entry_id = key.removeprefix("edit-qty-")
+        if key.startswith("edit-qty-") and entry_id.isdigit() and len(entry_id) <= 18:
+            description = request.form.get(f"edit-desc-{entry_id}", "")
+            changes.append(daily_log.Change(int(entry_id), quantity, description, entry_id in removed))
+    return changes
+
+
+def _render(
+    day: dt.date,
+    status: int = 200,
+    error: str | None = None,
+    prefill: dict | None = None,
+    edits: dict | None = None,
+) -> tuple[str, int]:
+    """The day's screen; a refused save shows again what was ticked and typed (`prefill`, `edits`)."""
     screen = log_views.day_screen(current_user.person, day, today(), copy=request.args.get("copy") == "1")
     ticked = prefill if prefill is not None else screen.prefill
-    page = render_template("daily_log/day.html", screen=screen, ticked=ticked, error=error)
+    page = render_template("daily_log/day.html", screen=screen, ticked=ticked, edits=edits or {}, error=error)
     return page, status
 
 
@@ -64,15 +83,19 @@ def day(day: str | None = None) -> Response | tuple[str, int]:
     date = _day(day)
     if request.method == "GET":
         return _render(date)
-    rows = _rows()
+    rows, changes = _rows(), _changes()
     person = current_user.person
+
+    def write() -> int:
+        return len(daily_log.log_day(person, date, rows, changes))
+
     try:
-        outcome = once.run(request.form.get(once.FIELD), person.id, lambda: len(daily_log.log_day(person, date, rows)))
+        outcome = once.run(request.form.get(once.FIELD), person.id, write)
     except once.TokenOfAnother:
         return _render(date, 400, _("This form was sent by someone else. Reload the page and try again."))
     except RuleViolation as exc:
         kept = {r.item_id: Prefill(r.quantity, r.description) for r in rows}
-        return _render(date, 400, exc.message, kept)
+        return _render(date, 400, exc.message, kept, {c.entry_id: c for c in changes})
     if outcome.replayed:
         flash(_("This form had already been sent; nothing was saved twice."), "info")
     else:

@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from models import ItemLibraryEntry, Person, WorkLogEntry, db
 from services.validation import RuleViolation
-from services.worklog import log_work
+from services.worklog import attach, log_work, week_of
 
 MAX_DESCRIPTION = 500
 
@@ -25,6 +25,16 @@ class Row:
     item_id: int
     quantity: str
     description: str = ""
+
+
+@dataclass(frozen=True)
+class Change:
+    """An entry of the day already logged, as the form shows it again: its quantity and description, or removed."""
+
+    entry_id: int
+    quantity: str
+    description: str = ""
+    remove: bool = False
 
 
 def _quantity(text: str) -> Decimal:
@@ -47,16 +57,49 @@ def _row(person: Person, day: dt.date, row: Row) -> WorkLogEntry:
     return log_work(person, day, item, _quantity(row.quantity), description)
 
 
-def log_day(person: Person, day: dt.date, rows: Sequence[Row]) -> list[WorkLogEntry]:
-    """R-RUN-4: file every ticked row of `day` in one transaction. A refused row refuses the whole save: a
-    `RuleViolation` whose field is `row-<n>-<field>` (n counted from 1 in the form's order) and whose message
-    names the row and its item, e.g. “第2行（窗口受理）：数量必须大于 0”."""
-    if not rows:
-        raise RuleViolation("items", "事项：请至少勾选一项工作")
+def _change(person: Person, day: dt.date, change: Change) -> bool:
+    """Apply one change to an entry not yet rated; True if something changed."""
+    week_of(person, day)  # locks the week first: a rating waits for this save, or this save sees it rated
+    entry = WorkLogEntry.get_or_none(
+        (WorkLogEntry.id == change.entry_id) & (WorkLogEntry.person == person) & (WorkLogEntry.date == day)
+    )
+    if entry is None:
+        raise RuleViolation("entry", "日志：要修改的日志不存在")
+    description = (change.description or "").strip()
+    if not change.remove and _quantity(change.quantity) == entry.quantity and description == entry.description:
+        return False
+    if entry.status != "draft" or entry.review is not None and entry.review.status != "open":
+        raise RuleViolation("status", "该日志已评定，不能再修改")
+    if change.remove:
+        entry.delete_instance()
+        return True
+    if len(description) > MAX_DESCRIPTION:
+        raise RuleViolation("description", f"说明：不能超过 {MAX_DESCRIPTION} 字")
+    entry.quantity, entry.description = _quantity(change.quantity), description
+    attach(entry)
+    entry.save()
+    return True
+
+
+def log_day(person: Person, day: dt.date, rows: Sequence[Row], changes: Sequence[Change] = ()) -> list[WorkLogEntry]:
+    """R-RUN-4: file every ticked row of `day`, and the changes to the day's entries not yet rated, in one
+    transaction. A refused row refuses the whole save: a `RuleViolation` whose field is `row-<n>-<field>` (n
+    counted from 1 in the form's order) or `entry-<id>-<field>`, and whose message names the row and its item,
+    e.g. “第2行（窗口受理）：数量必须大于 0”. Changes go first, so a lowered entry frees hours for a new one."""
     if len({r.item_id for r in rows}) != len(rows):
         raise RuleViolation("items", "事项：同一事项在一次填报中只能勾选一次")
     entries = []
     with db.atomic():
+        changed = 0
+        for change in changes:
+            try:
+                changed += _change(person, day, change)
+            except RuleViolation as exc:
+                entry = WorkLogEntry.get_or_none(WorkLogEntry.id == change.entry_id)
+                name = f"“{entry.item.name}”" if entry is not None and entry.person_id == person.id else ""
+                raise RuleViolation(f"entry-{change.entry_id}-{exc.field}", f"已填日志{name}：{exc.message}") from exc
+        if not rows and not changed:
+            raise RuleViolation("items", "事项：请至少勾选一项工作")
         for n, row in enumerate(rows, start=1):
             try:
                 entries.append(_row(person, day, row))

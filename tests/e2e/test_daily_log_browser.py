@@ -57,7 +57,7 @@ def test_r_run_4_staff_tick_two_items_on_a_phone_and_save_them_at_once(app, data
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 375, f"the page scrolls sideways on a phone: {width}px"
         page.screenshot(path=str(artifacts / "daily-log-375.png"), full_page=True)
-        page.get_by_role("button", name="保存勾选的事项").click()
+        page.get_by_role("button", name="保存勾选的事项和修改").click()
 
         expect(page.locator("#day-total")).to_have_text("8")
         rows = {(e.item.name, e.quantity, e.hours, e.description) for e in WorkLogEntry.select()}

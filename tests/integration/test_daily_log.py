@@ -10,13 +10,16 @@ from decimal import Decimal
 import pytest
 
 from models import WeeklyReview, WorkLogEntry
+from models.guard import chain_write
 from services import clock
 from services.daily_log import Row, log_day
 from services.log_views import day_screen
 from services.validation import RuleViolation
 from tests.factories import make_division, make_library_entry, make_log_entry, make_person, open_year
+from tests.querycount import count_queries
 
 TODAY = dt.date(2023, 10, 11)  # a Wednesday
+LOG_PAGE_QUERIES = 5  # the session's person and four for the screen (services/log_views.py)
 
 
 @pytest.fixture
@@ -167,3 +170,52 @@ def test_r_run_4_people_without_a_division_have_no_log(desk, client, login_as):
     login_as(make_person(position="director", division=None, level="局级"))
     assert client.get("/log").status_code == 403
     assert 'href="/log"' not in client.get("/").get_data(as_text=True)
+
+
+def test_r_run_4_entries_not_yet_rated_are_changed_or_removed_in_the_same_save(desk, client, login_as):
+    """R-RUN-4: an entry can be changed until it has been rated — on the same screen and in the same save as new
+    items; a lowered entry frees hours for the new one; a rated entry refuses and nothing of the save is kept."""
+    division, staff, review, window = desk
+    first, second = log_day(staff, TODAY, [Row(review.id, "8", "八件"), Row(window.id, "2")])
+    login_as(staff)
+    page = client.get("/log").get_data(as_text=True)
+    assert f'name="edit-qty-{first.id}"' in page and f'for="remove-entry-{second.id}"' in page
+    extra = make_library_entry(division, name="专题会议", standard_hours=Decimal(4))
+    data = {
+        f"edit-qty-{first.id}": "2",
+        f"edit-desc-{first.id}": "两件",
+        f"edit-qty-{second.id}": "2",
+        "remove-entry": str(second.id),
+        "tick": str(extra.id),
+        f"qty-{extra.id}": "4",  # 16 hours: fits only because the first entry drops from 20 to 5
+    }
+    assert client.post("/log", data=data).status_code == 302
+    rows = {(e.item.name, e.quantity, e.hours, e.description) for e in WorkLogEntry.select()}
+    assert rows == {
+        ("规划方案审查", Decimal(2), Decimal("5.00"), "两件"),
+        ("专题会议", Decimal(4), Decimal("16.00"), ""),
+    }
+
+    with chain_write("test: the head rates the entry"):
+        rated = WorkLogEntry.get_by_id(first.id)
+        rated.status, rated.confirmed_hours = "confirmed", Decimal(5)
+        rated.save()
+    refused = client.post("/log", data={f"edit-qty-{first.id}": "3", "tick": str(window.id), f"qty-{window.id}": "1"})
+    assert refused.status_code == 400
+    assert "已填日志“规划方案审查”：该日志已评定，不能再修改" in refused.get_data(as_text=True)
+    assert WorkLogEntry.select().count() == 2 and WorkLogEntry.get_by_id(first.id).quantity == 2
+
+
+def test_r_run_4_the_log_page_runs_a_fixed_number_of_queries(desk, client, login_as):
+    """docs/style.md §6: the same statements however many items and entries there are."""
+    division, staff, review, window = desk
+    login_as(staff)
+    counts = []
+    for n in range(2):
+        items = [make_library_entry(division, standard_hours=Decimal(1)) for _ in range(3)]
+        log_day(staff, TODAY - dt.timedelta(days=n + 1), [Row(i.id, "1") for i in items])
+        log_day(staff, TODAY, [Row(items[n].id, "1")])
+        with count_queries() as queries:
+            assert client.get("/log?copy=1").status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1] == LOG_PAGE_QUERIES, counts
