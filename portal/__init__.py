@@ -33,6 +33,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         changes,
         cli,
         commandline,
+        daily_log,
         database,
         home,
         i18n,
@@ -47,6 +48,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         security,
         server,
         tasks,
+        weekly,
     )
 
     server.init_app(app)
@@ -60,6 +62,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     layout.init_app(app)
     home.init_app(app)
     tasks.init_app(app)
+    daily_log.init_app(app)
+    weekly.init_app(app)
     meetings.init_app(app)
     calendar_screen.init_app(app)
     changes.init_app(app)

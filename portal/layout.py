@@ -4,6 +4,7 @@ header's navigation, which shows 管理 only to those who may open at least one 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -22,16 +23,24 @@ vendor = Blueprint(
 
 
 NAV_ITEMS: list[tuple[str, object]] = []  # (endpoint, lazy label), in the order the parts register them
+NAV_VISIBLE: dict[str, Callable[[], bool]] = {}  # endpoint -> whether the logged-in person sees the entry
 
 
-def register_nav(endpoint: str, label: object) -> None:
-    """A part of the portal adds its entry to the header (after 首页, before 管理)."""
+def register_nav(endpoint: str, label: object, visible: Callable[[], bool] | None = None) -> None:
+    """A part of the portal adds its entry to the header (after 首页, before 管理); `visible`, if given, says
+    whether the logged-in person gets the entry (the page itself still checks)."""
     if all(existing != endpoint for existing, _ in NAV_ITEMS):
         NAV_ITEMS.append((endpoint, label))
+    if visible is not None:
+        NAV_VISIBLE[endpoint] = visible
 
 
 def nav_items() -> list[tuple[str, object]]:
-    return [(endpoint, label) for endpoint, label in NAV_ITEMS if endpoint in current_app.view_functions]
+    return [
+        (endpoint, label)
+        for endpoint, label in NAV_ITEMS
+        if endpoint in current_app.view_functions and NAV_VISIBLE.get(endpoint, lambda: True)()
+    ]
 
 
 def admin_url() -> str | None:

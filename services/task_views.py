@@ -36,7 +36,7 @@ from models import (
     WorkflowTask,
     WorkLogEntry,
 )
-from services import approvals
+from services import approvals, week_views
 from services import calendar as workdays
 from services.approvals import CHAINS, GROUP_LANES, NotAllowed
 from workflows.engine import Choice
@@ -197,6 +197,7 @@ class RecordView:
     entries: list[EntryLine] = field(default_factory=list)
     total_hours: Decimal | None = None
     ranks: list[RankLine] = field(default_factory=list)
+    declared: list[Any] = field(default_factory=list)  # week_views.TaskLine: the week's declared tasks (R-RUN-5)
     change_target: tuple[str, int] | None = None  # (target key, record id): a decided record may be changed
     change_request_id: int | None = None  # the case is a change request: its side-by-side page
 
@@ -288,7 +289,9 @@ def _plain_record_view(case: WorkflowCase) -> RecordView:
             for e in rows
         ]
         fields = [("person", record.person.name), ("week_start", record.week_start), ("due", record.due)]
-        return RecordView(kind, status, fields, entries=entries, total_hours=sum((e.hours for e in entries), ZERO))
+        declared = week_views.declared_for_review(record.person, record.week_start)
+        total = sum((e.hours for e in entries), ZERO)
+        return RecordView(kind, status, fields, entries=entries, total_hours=total, declared=declared)
     if kind == "extra_time":
         claim: ExtraTimeClaim = record
         fields = [

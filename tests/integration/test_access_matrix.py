@@ -127,6 +127,14 @@ def _table(f: Foreign) -> list[tuple[str, str, dict[str, int]]]:
         ("GET", "/calendar/2027", {"juzhang": 200, "jixiaoban": 200, "else": 403}),
         ("POST", "/calendar/2027/toggle", {"juzhang": 400, "jixiaoban": 400, "else": 403}),
         ("POST", "/calendar/2027/import", {"juzhang": 400, "jixiaoban": 400, "else": 403}),
+        ("GET", "/log", {"juzhang": 403, "fenguan1": 403, "else": 200}),
+        ("POST", "/log", {"juzhang": 403, "fenguan1": 403, "else": 400}),  # nothing ticked
+        ("GET", "/log/2023-12-27", {"juzhang": 403, "fenguan1": 403, "else": 200}),
+        ("POST", "/log/2023-12-27", {"juzhang": 403, "fenguan1": 403, "else": 400}),
+        ("GET", "/week", {"juzhang": 403, "fenguan1": 403, "else": 200}),
+        ("POST", "/week", {"juzhang": 403, "fenguan1": 403, "else": 400}),  # nothing declared
+        ("GET", "/week/division", {"chuzhang": 200, "jixiaoban": 200, "else": 403}),  # the heads
+        ("POST", "/week/division", {"chuzhang": 400, "jixiaoban": 400, "else": 403}),
         ("GET", "/password", {"else": 200}),
         ("GET", "/admin/", {"else": 200}),
     ]
@@ -163,6 +171,7 @@ def test_every_route_is_in_the_matrix(app):
             ("<kind>", "plan"),
             ("<int:change_id>", "1"),
             ("<int:year>", "2027"),
+            ("<day>", "2023-12-27"),
         ):
             path = path.replace(name, sample)
         rules.add(path)
