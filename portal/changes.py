@@ -86,15 +86,13 @@ def _render_form(kind: str, record: Any, values: dict[str, Any], status: int = 2
     return page, status
 
 
-@bp.route("/changes/new/<kind>/<int:record_id>")
-def new(kind: str, record_id: int) -> tuple[str, int]:
-    _target, record, values = _loaded(kind, record_id)
-    return _render_form(kind, record, values)
-
-
-@bp.route("/changes/new/<kind>/<int:record_id>", methods=["POST"])
-def propose(kind: str, record_id: int) -> Response | tuple[str, int]:
+@bp.route("/changes/new/<kind>/<int:record_id>", methods=["GET", "POST"])
+def new(kind: str, record_id: int) -> Response | tuple[str, int]:
+    """One rule for the form and its post: an id no row can have is then a 404 for both (werkzeug answers 405
+    when only the other method's rule matched the path)."""
     _target, record, current = _loaded(kind, record_id)
+    if request.method == "GET":
+        return _render_form(kind, record, current)
     proposed = _form_values(kind, current)
     reason = request.form.get("reason", "")
     try:
