@@ -60,7 +60,9 @@ from models import (
     guard,
 )
 from models.base import in_closed_period
+from models.changes import ChangeRequest
 from models.documents import IssuedDocument
+from models.jobs import Job
 from models.results import (
     DivisionMonthScore,
     DivisionYearResult,
@@ -141,6 +143,8 @@ OWNERSHIP: dict[type[pw.Model], Owner] = {
     WorkflowCase: Owner(division="division", person="person", write=NOBODY),
     WorkflowTask: Owner(division="division", person="assignee", write=NOBODY),
     WorkflowEvent: Owner(division="case.division", person="case.person", write=NOBODY),
+    ChangeRequest: Owner(division="division", person="requester", write=NOBODY),  # decided by its chain
+    Job: Owner(write=NOBODY, managers_only=True),  # run by the workers, followed on /jobs
 }
 
 

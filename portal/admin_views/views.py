@@ -50,7 +50,9 @@ from models import (
     WorkflowTask,
     WorkLogEntry,
 )
+from models.changes import ChangeRequest
 from models.documents import IssuedDocument
+from models.jobs import Job
 from models.results import (
     DivisionMonthScore,
     DivisionYearResult,
@@ -481,6 +483,49 @@ class IssuedDocumentView(BureauModelView):
     column_default_sort = [("issued_at", True)]
 
 
+class ChangeRequestView(BureauModelView):
+    """变更申请: proposed on the record's own screens and decided by their chain (docs/integrity.md §2); read here."""
+
+    column_list = ("title", "division", "requester", "status", "created_at", "decided_at", "version_applied")
+    column_details_list = column_list + ("target_model", "target_id", "reason", "old_values", "new_values")
+    column_searchable_list = ("title",)
+    filter_fields = ("status", Division.name)
+    column_default_sort = [("created_at", True)]
+    extra_labels = {
+        "created_at": _l("Proposed at"),
+        "decided_at": _l("Decided at"),
+        "requester": _l("Requester"),
+        "version_applied": _l("Version applied"),
+        "target_model": _l("Record type"),
+        "target_id": _l("Record number"),
+        "old_values": _l("Old values"),
+        "new_values": _l("New values"),
+        "approvers": _l("Approvers"),
+        "base_version": _l("Version changed"),
+        "open_slot": _l("Open"),
+    }
+
+
+class JobView(BureauModelView):
+    """后台任务: queued by the portal, run by the workers; followed on /jobs (docs/deploy.md)."""
+
+    column_list = ("kind", "state", "done", "total", "attempts", "started_by", "created_at", "finished_at")
+    column_details_list = ("id", *column_list, "started_at", "error")
+    filter_fields = ("kind", "state")
+    column_default_sort = [("created_at", True)]
+    extra_labels = {
+        "state": _l("Job state"),
+        "done": _l("Done"),
+        "total": _l("Total"),
+        "attempts": _l("Attempts"),
+        "created_at": _l("Queued at"),
+        "finished_at": _l("Finished at"),
+        "error": _l("Error"),
+        "params": _l("Parameters"),
+        "result": _l("Result"),
+    }
+
+
 ORGANISATION, PLANS, DAILY, ASSESSMENT, RULES = (
     _l("Organisation"),
     _l("Targets and plans"),
@@ -531,5 +576,7 @@ VIEWS: list[tuple[type[BureauModelView], type, Any, Any]] = [
     (WorkflowCaseView, WorkflowCase, _l("Approval cases"), RESULTS),
     (WorkflowTaskView, WorkflowTask, _l("Approval tasks"), RESULTS),
     (WorkflowEventView, WorkflowEvent, _l("Approval history"), RESULTS),
+    (ChangeRequestView, ChangeRequest, _l("Change requests"), RESULTS),
+    (JobView, Job, _l("Background jobs"), None),
     (AuditLogView, AuditLog, _l("Audit log"), None),
 ]

@@ -32,7 +32,7 @@ from models import (
     WorkLogEntry,
 )
 from models.guard import RecordDecided, chain_write, spec_of
-from tests.factories import make_library_entry, make_record_of, make_review
+from tests.factories import make_library_entry, make_person, make_record_of, make_review
 from tests.integration.admin_world import ROLES, build_world, endpoint
 
 # the state field's value for each state of the matrix; None: the model has no such state
@@ -112,7 +112,10 @@ def make_in_state(model: type, state: str, world: Any, count: int = 1) -> list[A
 
 def _one_in_state(model: type, state: str, world: Any) -> Any:
     with chain_write("test history"):
-        record = make_record_of(model, world.mine, world.staff)
+        person = world.staff
+        if model is Exemption and state == "in_review":  # one pending exemption per person (migration 014)
+            person = make_person(division=world.mine, name="另一科员")
+        record = make_record_of(model, world.mine, person)
         value = STATES[model]["draft" if state == "closed" else state]
         spec = spec_of(model)
         if isinstance(record, WorkLogEntry):
