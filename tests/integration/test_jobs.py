@@ -12,7 +12,7 @@ import pytest
 from models import Division, IssuedDocument, Job, Person
 from services import clock, demo, jobs, notices
 from services.results import recompute
-from tests.factories import make_person
+from tests.factories import approve_ranking, make_person
 from tests.integration import processes
 
 TODAY = "2023-12-20"
@@ -24,6 +24,7 @@ def bureau(app):
     clock.pin(TODAY)
     demo.load()
     recompute(2023, reason="test")
+    approve_ranking(2023)  # notices come from results the party group approved (R-SCO-3)
     yield app
     clock.pin(None)
 

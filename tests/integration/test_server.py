@@ -12,6 +12,7 @@ from flask import request
 from models import Division, Person
 from services import clock, demo
 from services.results import recompute
+from tests.factories import approve_ranking
 from tests.integration import processes
 
 TODAY = "2023-12-20"
@@ -105,6 +106,7 @@ def test_r_db_1_r_rpt_1_a_batch_started_on_one_machine_is_followed_and_finished_
     try:
         demo.load()
         recompute(2023, reason="test")
+        approve_ranking(2023)  # notices come from results the party group approved (R-SCO-3)
     finally:
         clock.pin(None)
     division = Division.get(Division.code == "CZ")
