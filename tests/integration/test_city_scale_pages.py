@@ -107,7 +107,10 @@ def test_r_rpt_2_an_admin_list_pages_with_its_count_and_search_finds_a_row(world
     special = make_log_entry(world.colleague, entries[0].item, description="专项督办 第3号")
     login_as(world.office)
     monkeypatch.setattr("portal.admin_views.base.BureauModelView.page_size", 3)
-    assert re.search(r"列表\s*\(8\)", _html(client.get("/admin/worklogentry/?page=2"))), "the count, not a page's"
+    second = _html(client.get("/admin/worklogentry/?page=1"))  # Flask-Admin counts pages from 0
+    assert re.search(r"列表\s*\(8\)", second), "the count, not a page's"
+    order = [e.id for e in WorkLogEntry.select().order_by(WorkLogEntry.date.desc(), WorkLogEntry.id.desc())]
+    assert [i for i in order if shows_id(second, i)] == order[3:6], "page 2 holds rows 4–6 in the list's order"
     assert re.search(r"列表\s*\(1\)", _html(client.get("/admin/worklogentry/?search=专项")))
     by_person = _html(client.get("/admin/worklogentry/", query_string={"search": world.colleague.name}))
     assert shows_id(by_person, special.id) and not shows_id(by_person, entries[0].id)
