@@ -11,7 +11,8 @@ from __future__ import annotations
 import io
 import itertools
 import math
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -37,8 +38,8 @@ from models import Person
 from portal import labels
 from portal.inputs import db_int
 from portal.layout import hours, month_name, register_nav
-from reports.xlsx import table_to_xlsx
-from services import jobs, result_views, whatif
+from reports.xlsx import read_and_close, table_to_xlsx, write_xlsx
+from services import jobs, result_pages, result_views, whatif
 from services.access import Scope, scope_of
 from services.results import ScoringFailed
 
@@ -115,6 +116,19 @@ def _wants_xlsx() -> bool:
 def _xlsx(title: str, headers: Sequence[object], rows: Sequence[Sequence[object]], name: str) -> Response:
     data = table_to_xlsx(title, [str(h) for h in headers], rows)
     return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True, download_name=f"{name}.xlsx")
+
+
+def _xlsx_streamed(title: str, headers: Sequence[object], rows: Iterable[Sequence[object]], name: str) -> Response:
+    """A table of any length: written row by row into a temporary file, then sent (memory bounded)."""
+    target = tempfile.TemporaryFile()  # noqa: SIM115 - closed (and so deleted) once sent
+    try:
+        write_xlsx(target, title, [str(h) for h in headers], rows)
+    except BaseException:
+        target.close()
+        raise
+    response = Response(read_and_close(target), mimetype=XLSX, direct_passthrough=True)
+    response.headers.set("Content-Disposition", "attachment", filename=f"{name}.xlsx")
+    return response
 
 
 def _version_label(selection: result_views.Selection) -> str:
@@ -384,11 +398,12 @@ def months() -> Any:
 
 @bp.route("/people")
 def people() -> Any:
-    """个人考核结果 (R-SCO-5, R-SCO-7, R-PAY-3): each visible person's annual figures, by division."""
+    """个人考核结果 (R-SCO-5, R-SCO-7, R-PAY-3): each visible person's annual figures, by division, a page at a time
+    (issue 10 item 7) with search, a division filter and the totals of every matching row; the xlsx has them all."""
     selection = _selection()
     scope = scope_of(current_user.person)
     division_id = _int_arg("division")
-    rows = result_views.people(selection.snapshot, scope, division_id) if selection.snapshot else []
+    search = (request.args.get("q") or "").strip()[:50] or None
     if _wants_xlsx() and selection.snapshot:
         headers = [
             _("Division"),
@@ -403,7 +418,7 @@ def people() -> Any:
             _("Annual bonus (yuan)"),
             _("Not assessed because"),
         ]
-        table = [
+        table = (
             [
                 r.division,
                 r.code,
@@ -417,12 +432,31 @@ def people() -> Any:
                 r.annual_bonus,
                 r.not_assessed_reason or "",
             ]
-            for r in rows
-        ]
+            for r in result_pages.all_people(selection.snapshot, scope, division_id, search)
+        )
         title = _("Individual results")
-        return _xlsx(title, headers, table, f"{title} {_version_label(selection)}")
+        return _xlsx_streamed(title, headers, table, f"{title} {_version_label(selection)}")
+    listing = (
+        result_pages.people_page(selection.snapshot, scope, division_id, search, _int_arg("page") or 1)
+        if selection.snapshot
+        else None
+    )
+    rows = listing.rows if listing else []
     groups = [(name, list(group)) for name, group in itertools.groupby(rows, key=lambda r: r.division)]
-    return _page("results/people.html", selection, scope, groups=groups, division_id=division_id)
+    page_args = {**_picked(selection), **({"division": division_id} if division_id else {})}
+    if search:
+        page_args["q"] = search
+    return _page(
+        "results/people.html",
+        selection,
+        scope,
+        groups=groups,
+        division_id=division_id,
+        search=search or "",
+        listing=listing,
+        page_args=page_args,
+        divisions=result_pages.division_choices(scope) if not scope.own_only else [],
+    )
 
 
 @bp.route("/promotion")

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
+from typing import IO
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
@@ -57,6 +58,67 @@ def table_to_xlsx(title: str, headers: Sequence[object], rows: Sequence[Sequence
     return buffer.getvalue()
 
 
+def write_xlsx(
+    target: IO[bytes], title: str, headers: Sequence[object], rows: Iterable[Sequence[object]], widths_from: int = 200
+) -> int:
+    """Stream a one-sheet workbook into `target` (a file opened for binary writing); returns the rows written.
+
+    For exports of any size (issue 10 item 7, R-RPT-2): a write-only workbook keeps no row in memory, so `rows`
+    may be a lazy iterator over millions of records. Every value goes through `cell`, the same formula-safe rule
+    as `table_to_xlsx`. A write-only sheet must know its column widths before its first row, so they are taken
+    from the headers and the first `widths_from` rows (held back until then).
+    """
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet((title.translate(_TITLE_FORBIDDEN) or "Sheet")[:31])
+    sheet.freeze_panes = "A2"
+    first: list[Sequence[object]] = []
+    iterator = iter(rows)
+    for row in iterator:
+        first.append(row)
+        if len(first) >= widths_from:
+            break
+    widths = [_display_width(str(h)) for h in headers]
+    for number, row in enumerate(first, 1):
+        if len(row) != len(headers):
+            raise ValueError(f"row {number} has {len(row)} cells for {len(headers)} headers")
+        for i, value in enumerate(row):
+            widths[i] = max(widths[i], _display_width(_shown(value)))
+    for i, width in enumerate(widths, 1):
+        sheet.column_dimensions[get_column_letter(i)].width = min(width + 2, _MAX_WIDTH)
+    bold = Font(bold=True)
+    centred = Alignment(horizontal="center", vertical="center")
+    header_cells = []
+    for h in headers:
+        shown = cell(sheet, str(h))
+        header = shown if isinstance(shown, Cell) else Cell(sheet, row=1, column=1, value=shown)
+        header.font = bold
+        header.alignment = centred
+        header_cells.append(header)
+    sheet.append(header_cells)
+    written = 0
+    for row in first:
+        sheet.append([cell(sheet, v) for v in row])
+        written += 1
+    for row in iterator:
+        if len(row) != len(headers):
+            raise ValueError(f"row {written + 1} has {len(row)} cells for {len(headers)} headers")
+        sheet.append([cell(sheet, v) for v in row])
+        written += 1
+    workbook.save(target)
+    return written
+
+
+def read_and_close(target: IO[bytes], block: int = 1 << 16) -> Iterator[bytes]:
+    """A written workbook file from its start, in blocks, closed (a temporary file: deleted) once read to the end
+    or once the reader stops early (a response body that the server closes)."""
+    try:
+        target.seek(0)
+        while data := target.read(block):
+            yield data
+    finally:
+        target.close()
+
+
 def cell(sheet: Worksheet, value: object) -> Cell | object:
     """What one exported value becomes in `sheet` — the one place that decides it, for every export.
 
@@ -80,14 +142,14 @@ def cell(sheet: Worksheet, value: object) -> Cell | object:
         text = ILLEGAL_CHARACTERS_RE.sub("", text)
     if not text.startswith(FORMULA_PREFIXES):
         return text
-    literal = Cell(sheet, value=text)
+    literal = Cell(sheet, row=1, column=1, value=text)  # placed by append, in either kind of sheet
     literal.data_type = "s"
     literal.quotePrefix = True
     return literal
 
 
 def _formatted(sheet: Worksheet, value: object, number_format: str) -> Cell:
-    typed = Cell(sheet, value=value)
+    typed = Cell(sheet, row=1, column=1, value=value)
     typed.number_format = number_format
     return typed
 

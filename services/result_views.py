@@ -182,13 +182,20 @@ def _division_filter(query, column, scope: Scope):
 def month_scores(snapshot: ScoreSnapshot, scope: Scope) -> list[MonthScoreRow]:
     """Every division's S(d, m) with the items that lost points (RULES §2)."""
     query = (
-        DivisionMonthScore.select(DivisionMonthScore, Division)
+        DivisionMonthScore.select(
+            DivisionMonthScore.division,
+            Division.name,
+            DivisionMonthScore.month,
+            DivisionMonthScore.score,
+            DivisionMonthScore.deductions,
+        )
         .join(Division)
         .where(DivisionMonthScore.snapshot == snapshot)
         .order_by(DivisionMonthScore.month, Division.sort_order, Division.id)
     )
     query = _division_filter(query, DivisionMonthScore.division, scope)
-    return [MonthScoreRow(r.division_id, r.division.name, r.month, r.score, r.deductions or []) for r in query]
+    # plain tuples, not model instances: a city year has 400 divisions × 12 months of them (issue 10 item 7)
+    return [MonthScoreRow(d, name, m, score, deductions or []) for d, name, m, score, deductions in query.tuples()]
 
 
 def ranking(snapshot: ScoreSnapshot, scope: Scope) -> list[RankingRow]:

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import peewee as pw
-from flask import Response, abort, flash, g, has_request_context, redirect, request, url_for
+from flask import abort, flash, g, has_request_context, redirect, request, url_for
 from flask_admin import AdminIndexView, expose
 from flask_admin.actions import action
 from flask_admin.babel import gettext, lazy_gettext, ngettext
@@ -32,7 +32,6 @@ from flask_admin.form import BaseForm, DateTimePickerWidget
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.exceptions import HTTPException
-from werkzeug.utils import secure_filename
 from wtforms import Form, fields
 from wtfpeewee.fields import SelectQueryField
 
@@ -40,6 +39,7 @@ from models import Division, PeriodLocked, Person, guard
 from models.base import closed_period_refusal, is_lock_error
 from portal.admin_views.keys import MAX_PAGE, bound_to_column, comparable, record_key
 from portal.admin_views.labels import COMMON_LABELS, RELATED_LABELS
+from portal.admin_views.listing import ListAtScale
 from portal.admin_views.ownership import (
     OWN,
     OWNERSHIP,
@@ -50,7 +50,6 @@ from portal.admin_views.ownership import (
     read_condition,
     scoped_select,
 )
-from reports.xlsx import table_to_xlsx
 from services.access import Scope, scope_of, visible_divisions
 from services.validation import RuleViolation
 
@@ -231,8 +230,9 @@ class SecureIndexView(AdminIndexView):
         return self.render("admin/bureau_index.html", scope=current_scope())
 
 
-class BureauModelView(ModelView):
-    """Base of every model view; see the module docstring for the rules it enforces."""
+class BureauModelView(ListAtScale, ModelView):
+    """Base of every model view; see the module docstring for the rules it enforces, and listing.py for how its
+    lists, searches and exports stay fast at city scale."""
 
     can_view_details = True
     can_export = True
@@ -386,10 +386,13 @@ class BureauModelView(ModelView):
         return record
 
     def _get_list_extra_args(self) -> Any:
-        """A page number beyond any list (or below the first) would overflow the OFFSET: show the first page."""
+        """A page number below the first is the first; one beyond any list would overflow the OFFSET, so it is
+        held to the deepest page `get_list` shows (listing.py), which says why."""
         args = super()._get_list_extra_args()
-        if args.page is not None and not 0 <= args.page <= MAX_PAGE:
+        if args.page is not None and args.page < 0:
             args.page = 0
+        elif args.page is not None and args.page > MAX_PAGE:
+            args.page = MAX_PAGE
         return args
 
     def _get_list_filter_args(self) -> Any:
@@ -408,20 +411,6 @@ class BureauModelView(ModelView):
         if field.model is not self.model and _already_joined(query, field.model):
             return query
         return super()._handle_join(query, field, joins)
-
-    # -- exporting
-
-    def _export_tablib(self, export_type: str, return_url: str) -> Response:
-        """The xlsx export (the only type offered) through `reports.xlsx.table_to_xlsx`, like the portal's
-        tables: numbers stay numbers and text is never a formula (R-RPT-2). Same rows, filters and sort as
-        Flask-Admin's own export, which would turn every value into text through tablib."""
-        headers = [str(label) for _, label in self._export_columns]
-        _, records = self._export_data()
-        rows = [[self.get_export_value(record, name) for name, _ in self._export_columns] for record in records]
-        data = table_to_xlsx(str(self.name), headers, rows)
-        disposition = f"attachment;filename={secure_filename(self.get_export_name(export_type))}"
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        return Response(data, headers={"Content-Disposition": disposition}, mimetype=mimetype)
 
     # -- forms
 

@@ -384,7 +384,7 @@ class ScoreSnapshotView(BureauModelView):
 class DivisionMonthScoreView(BureauModelView):
     column_list = ("snapshot", "division", "month", "score", "deductions")
     filter_fields = ("month", Division.name)
-    column_default_sort = [("snapshot", True), ("month", False)]
+    column_default_sort = [("snapshot", True), ("month", False), ("id", False)]  # a stable order to page by
 
 
 class DivisionYearResultView(BureauModelView):
@@ -422,7 +422,7 @@ class PersonMonthResultView(BureauModelView):
     )
     column_searchable_list = (Person.name,)
     filter_fields = ("month",)
-    column_default_sort = [("snapshot", True), ("month", False)]
+    column_default_sort = [("snapshot", True), ("month", False), ("id", False)]  # a stable order to page by
 
 
 class PersonYearResultView(BureauModelView):
