@@ -262,7 +262,24 @@ def make_record_of(model: type, division: Division, person: Person) -> Any:
         m.WorkflowEvent: lambda: m.WorkflowEvent.create(
             case=_case(n, division, person), actor=person, actor_name=person.name, step="提交", action="submit"
         ),
+        m.ChangeRequest: lambda: m.ChangeRequest.create(
+            target_model="MonthlyPlan",
+            target_id=n,
+            title=f"变更申请{n}",
+            division=division,
+            requester=person,
+            reason="调整",
+            old_values={},
+            new_values={},
+            approvers=[],
+            base_version=1,
+            created_at=dt.datetime(2023, 10, 9, 9, 0),
+        ),
+        m.Job: lambda: m.Job.create(id=f"job{n}", kind="notice_batch", created_at=dt.datetime(2023, 10, 9, 9, 0)),
     }
+    if model is m.ChangeRequest:
+        with chain_write("test history"):  # a change request is made by its chain's service
+            return makers[model]()
     return makers[model]()
 
 

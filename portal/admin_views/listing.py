@@ -181,6 +181,8 @@ class ListAtScale:
             page_size = self.page_size
         if page_size:
             query = query.limit(page_size)
+            if page and count is not None and page * page_size >= count:
+                page = max(0, (count - 1) // page_size)  # past the end: the last page, not an empty one
             if page and page >= MAX_LIST_PAGE:
                 flash(
                     gettext(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import url_for
+from flask import abort, url_for
 from flask_admin.babel import lazy_gettext as _l
 from flask_babel import gettext
 from markupsafe import Markup, escape
@@ -513,6 +513,14 @@ class JobView(BureauModelView):
     column_details_list = ("id", *column_list, "started_at", "error")
     filter_fields = ("kind", "state")
     column_default_sort = [("created_at", True)]
+
+    def get_one(self, id: Any) -> Any:
+        """A job's key is text, so no id is impossible to ask for: one that names no job is a 404 as well."""
+        record = super().get_one(id)
+        if record is None:
+            abort(404)
+        return record
+
     extra_labels = {
         "state": _l("Job state"),
         "done": _l("Done"),
