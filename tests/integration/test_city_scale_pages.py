@@ -16,7 +16,6 @@ import openpyxl
 import pytest
 
 from models import PersonYearResult, WorkLogEntry, audit_suspended, streaming
-from portal.admin_views.listing import MAX_LIST_PAGE
 from services import result_pages
 from services.results import current_snapshot, recompute
 from tests.factories import make_library_entry, make_log_entry
@@ -118,16 +117,30 @@ def test_r_rpt_2_an_admin_list_pages_with_its_count_and_search_finds_a_row(world
     assert shows_id(by_text, special.id) and not shows_id(by_text, entries[1].id)
 
 
-@pytest.mark.parametrize("page", ["5000", str(MAX_LIST_PAGE), "99999999999999999999", "-3"])
-def test_r_ui_1_a_deep_page_number_answers_with_a_chinese_message_never_500(world, client, login_as, page):
+@pytest.mark.parametrize("page", ["5000", "2", "99999999999999999999", "-3"])
+def test_r_ui_1_a_deep_page_number_answers_with_a_chinese_message_never_500(world, client, login_as, page, monkeypatch):
     """R-UI-1, issue 10 item 7: a page deeper than the lists go shows the deepest page and says, in Chinese,
-    to search or filter instead; nonsense page numbers are the first page."""
+    to search or filter instead; nonsense page numbers are the first page. (Lists here go 2 pages deep, a row
+    a page, so that three rows reach the limit.)"""
+    from portal.admin_views import listing
+    from portal.admin_views.views import WorkLogEntryView
+
+    monkeypatch.setattr(listing, "MAX_LIST_PAGE", 2)
+    monkeypatch.setattr(WorkLogEntryView, "page_size", 1)
     _log(world, 3, description="日常")
     login_as(world.office)
     response = client.get(f"/admin/worklogentry/?page={page}")
     assert response.status_code == 200
-    if page in ("5000", str(MAX_LIST_PAGE)):
-        assert f"列表最多翻到第 {MAX_LIST_PAGE} 页" in response.get_data(as_text=True)
+    if page in ("5000", "2"):
+        assert "列表最多翻到第 2 页" in response.get_data(as_text=True)
+
+
+def test_r_ui_1_a_page_past_the_end_of_a_short_list_shows_its_last_page(world, client, login_as):
+    """R-UI-1: a page number beyond a short list shows the list's rows (its last page), not an empty page."""
+    entries = _log(world, 3, description="日常")
+    login_as(world.office)
+    html = _html(client.get("/admin/worklogentry/?page=5000"))
+    assert all(shows_id(html, e.id) for e in entries)
 
 
 def test_r_rpt_2_an_export_longer_than_one_chunk_has_every_row_and_formulas_stay_text(
