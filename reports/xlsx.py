@@ -108,15 +108,26 @@ def write_xlsx(
     return written
 
 
-def read_and_close(target: IO[bytes], block: int = 1 << 16) -> Iterator[bytes]:
-    """A written workbook file from its start, in blocks, closed (a temporary file: deleted) once read to the end
-    or once the reader stops early (a response body that the server closes)."""
-    try:
-        target.seek(0)
-        while data := target.read(block):
-            yield data
-    finally:
-        target.close()
+class read_and_close:  # noqa: N801 - used as the function it replaces: Response(read_and_close(target))
+    """A written workbook file from its start, in blocks, closed (a temporary file: deleted) once read to the end,
+    once the server closes the response (WSGI calls `close()`), or when a response nobody read is collected."""
+
+    def __init__(self, target: IO[bytes], block: int = 1 << 16) -> None:
+        self.target, self.block = target, block
+
+    def __iter__(self) -> Iterator[bytes]:
+        try:
+            self.target.seek(0)
+            while data := self.target.read(self.block):
+                yield data
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self.target.close()
+
+    def __del__(self) -> None:
+        self.close()
 
 
 def cell(sheet: Worksheet, value: object) -> Cell | object:
