@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import itertools
 import math
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -38,7 +37,7 @@ from models import Person
 from portal import labels
 from portal.inputs import db_int
 from portal.layout import hours, month_name, register_nav
-from reports.xlsx import read_and_close, table_to_xlsx, write_xlsx
+from reports.xlsx import read_and_close, table_to_xlsx, xlsx_file
 from services import jobs, result_pages, result_views, whatif
 from services.access import Scope, scope_of
 from services.results import ScoringFailed
@@ -120,13 +119,8 @@ def _xlsx(title: str, headers: Sequence[object], rows: Sequence[Sequence[object]
 
 def _xlsx_streamed(title: str, headers: Sequence[object], rows: Iterable[Sequence[object]], name: str) -> Response:
     """A table of any length: written row by row into a temporary file, then sent (memory bounded)."""
-    target = tempfile.TemporaryFile()  # noqa: SIM115 - closed (and so deleted) once sent
-    try:
-        write_xlsx(target, title, [str(h) for h in headers], rows)
-    except BaseException:
-        target.close()
-        raise
-    response = Response(read_and_close(target), mimetype=XLSX, direct_passthrough=True)
+    path, _size = xlsx_file(title, [str(h) for h in headers], rows)
+    response = Response(read_and_close(path), mimetype=XLSX, direct_passthrough=True)
     response.headers.set("Content-Disposition", "attachment", filename=f"{name}.xlsx")
     return response
 

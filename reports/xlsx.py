@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
+import os
+import tempfile
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
@@ -108,23 +111,38 @@ def write_xlsx(
     return written
 
 
-class read_and_close:  # noqa: N801 - used as the function it replaces: Response(read_and_close(target))
-    """A written workbook file from its start, in blocks, closed (a temporary file: deleted) once read to the end,
-    once the server closes the response (WSGI calls `close()`), or when a response nobody read is collected."""
+def xlsx_file(title: str, headers: Sequence[object], rows: Iterable[Sequence[object]]) -> tuple[str, int]:
+    """Write a workbook of any length (`write_xlsx`) into a temporary file on disk; its path and size. The file
+    is deleted by `read_and_close` once it has been sent, or here when writing fails."""
+    with tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False) as target:
+        try:
+            write_xlsx(target, title, headers, rows)
+        except BaseException:
+            target.close()
+            os.unlink(target.name)
+            raise
+        return target.name, target.tell()
 
-    def __init__(self, target: IO[bytes], block: int = 1 << 16) -> None:
-        self.target, self.block = target, block
+
+class read_and_close:  # noqa: N801 - used as the function it replaces: Response(read_and_close(path))
+    """A response body: the written workbook at `path`, in blocks, deleted once read to the end, once the server
+    closes the response (WSGI calls `close()`), or when a response nobody read is collected. The file is opened
+    only while it is read, so an unread response holds no open file."""
+
+    def __init__(self, path: str, block: int = 1 << 16) -> None:
+        self.path, self.block = path, block
 
     def __iter__(self) -> Iterator[bytes]:
         try:
-            self.target.seek(0)
-            while data := self.target.read(self.block):
-                yield data
+            with open(self.path, "rb") as source:
+                while data := source.read(self.block):
+                    yield data
         finally:
             self.close()
 
     def close(self) -> None:
-        self.target.close()
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.path)
 
     def __del__(self) -> None:
         self.close()
