@@ -15,7 +15,7 @@ from peewee import JOIN, fn
 from models import Division, Person, PersonYearResult, ScoreSnapshot
 from models.streaming import stream
 from services.access import Scope
-from services.result_views import PersonYearRow, _person_rows
+from services.result_views import PersonYearRow, _person_rows, people_in_scope
 
 PER_PAGE = 100
 
@@ -41,15 +41,7 @@ class PeoplePage:
 
 
 def _matching(snapshot: ScoreSnapshot, scope: Scope, division_id: int | None, search: str | None) -> pw.ModelSelect:
-    query = PersonYearResult.select().where(PersonYearResult.snapshot == snapshot)
-    if division_id is not None:
-        query = query.where(PersonYearResult.division == division_id)
-    if scope.own_only:
-        query = query.where(PersonYearResult.person == scope.person_id)
-    elif scope.divisions is not None:
-        query = query.where(
-            PersonYearResult.division.in_(list(scope.divisions) or [0]) | (PersonYearResult.person == scope.person_id)
-        )
+    query = people_in_scope(PersonYearResult.select().where(PersonYearResult.snapshot == snapshot), scope, division_id)
     for term in (search or "").split():
         # the snapshot's rows are found by its index; their names are read from person by primary key
         found = Person.select(Person.id).where(Person.name.contains(term) | Person.code.startswith(term))

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+import peewee as pw
 from peewee import JOIN
 
 from models import (
@@ -294,15 +295,21 @@ def people(snapshot: ScoreSnapshot, scope: Scope, division_id: int | None = None
         .where(PersonYearResult.snapshot == snapshot)
         .order_by(Division.sort_order, PersonYearResult.division, PersonYearResult.rank_in_division, Person.code)
     )
+    return _person_rows(people_in_scope(query, scope, division_id))
+
+
+def people_in_scope(query: pw.ModelSelect, scope: Scope, division_id: int | None = None) -> pw.ModelSelect:
+    """A query of `PersonYearResult` rows narrowed to one division (if given) and to what `scope` may read: only
+    one's own row, or one's divisions' rows and one's own."""
     if division_id is not None:
         query = query.where(PersonYearResult.division == division_id)
     if scope.own_only:
-        query = query.where(PersonYearResult.person == scope.person_id)
-    elif scope.divisions is not None:
-        query = query.where(
+        return query.where(PersonYearResult.person == scope.person_id)
+    if scope.divisions is not None:
+        return query.where(
             PersonYearResult.division.in_(list(scope.divisions) or [0]) | (PersonYearResult.person == scope.person_id)
         )
-    return _person_rows(query)
+    return query
 
 
 def person_detail(snapshot: ScoreSnapshot, person: Person) -> PersonDetail | None:
